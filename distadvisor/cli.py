@@ -1,0 +1,215 @@
+"""The command line: parse, call, render, choose the exit status. Nothing more.
+
+Exit status (every command): 0 success; 1 findings at or above --fail-on (or failing
+rule fixtures); 2 bad input or usage. Heavy modules are imported inside the commands
+that need them, so `advise` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+
+from .errors import InputError
+
+app = typer.Typer(
+    name="distadvisor",
+    help="Design advisor and pattern scaffolder for distributed systems.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Browse, validate and test the rules.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+T = TypeVar("T")
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        help="A folder of extra rule files; its rules are added, or replace shipped ones by id.",
+        show_default=False,
+    ),
+]
+
+
+def _fail(error: InputError) -> NoReturn:
+    for problem in error.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run `action`; bad input becomes a message on stderr and exit status 2."""
+    try:
+        return action()
+    except InputError as error:
+        _fail(error)
+
+
+def _ruleset(extra: list[Path] | None):  # type: ignore[no-untyped-def]
+    from . import rules
+    from .resources import rules_dir
+
+    return rules.load([rules_dir(), *(extra or [])])
+
+
+def _scaffold_names() -> dict[str, str]:
+    """Recommendation pattern -> the scaffold that writes it, from the templates."""
+    from .scaffold import load_patterns
+
+    return {impl: spec.pattern for spec in load_patterns().values() for impl in spec.implements}
+
+
+@app.command()
+def advise(
+    file: Annotated[str, typer.Argument(help="Requirements file (YAML, version 1); - for stdin.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    rules: RulesOption = None,
+    fail_on: Annotated[
+        Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
+    ] = Severity.error,
+) -> None:
+    """Recommend an architecture for a requirements file, with the reasons."""
+    from . import engine, requirements
+
+    def run():  # type: ignore[no-untyped-def]
+        return engine.advise(_ruleset(rules), requirements.load(file), _scaffold_names())
+
+    rec = _guard(run)
+    if fmt is Format.json:
+        from .render import json as renderer
+
+        sys.stdout.write(renderer.render(rec))
+    elif fmt is Format.markdown:
+        from .render import markdown
+
+        sys.stdout.write(markdown.render(rec))
+    else:
+        from rich.console import Console
+
+        from .render import text
+
+        text.render(rec, Console())
+    worst = rec.worst_severity()
+    levels = [s.value for s in Severity]
+    if worst is not None and levels.index(worst) <= levels.index(fail_on.value):
+        raise typer.Exit(1)
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: RulesOption = None,
+    framework: Annotated[
+        str | None, typer.Option(help="Only this framework's rules.", show_default=False)
+    ] = None,
+) -> None:
+    """The rule catalogue: id, what it concludes, priority."""
+    from rich.console import Console
+    from rich.table import Table
+
+    ruleset = _guard(lambda: _ruleset(rules))
+    table = Table("Rule", "Scope", "Concludes", "Priority", title="distadvisor rules")
+    for rule in ruleset.rules:
+        if framework and rule.framework != framework:
+            continue
+        table.add_row(rule.id, rule.scope, rule.outcome_text(), str(rule.priority))
+    Console().print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A rule id, e.g. consistency.money.")
+    ],
+    rules: RulesOption = None,
+) -> None:
+    """One rule with its condition, message and references."""
+    import difflib
+
+    ruleset = _guard(lambda: _ruleset(rules))
+    rule = ruleset.by_id(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "see `distadvisor rules list`"
+        _fail(InputError.single(f"no rule '{rule_id}'", hint=hint))
+    print(f"{rule.id}  ({rule.framework}, scope {rule.scope}, priority {rule.priority})")
+    print(f"  defined at: {rule.source}")
+    print(f"  when:       {rule.when_source or '(always: the fallback)'}")
+    print(f"  concludes:  {rule.outcome_text()}")
+    print(f"  message:    {rule.message_source}")
+    print("  references:")
+    for ref in rule.references:
+        print(f"    - {ref}")
+
+
+@rules_app.command("validate")
+def rules_validate(
+    folder: Annotated[Path, typer.Argument(help="A folder of rule files to check.")],
+) -> None:
+    """Check a folder of rule files (with the shipped rules they extend or override)."""
+    ruleset = _guard(lambda: _ruleset([folder]))
+    own = [p for p in ruleset.files if p.parent == folder]
+    print(f"ok: {len(own)} rule files in {folder}, {len(ruleset.rules)} rules in all")
+
+
+@rules_app.command("test")
+def rules_test(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="A folder of rule files and fixtures (default: the shipped rules)."),
+    ] = None,
+) -> None:
+    """Run the rule fixtures: each rule must fire where it should and nowhere else."""
+    from . import fixtures
+    from .resources import rules_dir
+
+    target = folder or rules_dir()
+    ruleset = _guard(lambda: _ruleset([folder] if folder else None))
+    reports = _guard(lambda: list(fixtures.run_folder(target, ruleset)))
+    passed = failed = 0
+    for report in reports:
+        for outcome in report.outcomes:
+            if outcome.passed:
+                passed += 1
+                continue
+            failed += 1
+            print(f"FAIL {outcome.case.location}: {outcome.case.name}")
+            for failure in outcome.failures:
+                print(f"     {failure}")
+        for gap in report.gaps:
+            failed += 1
+            print(f"FAIL {report.path}: {gap}")
+    print(f"{passed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: the typer app with the scaffold group mounted beside it."""
+    import typer.main
+
+    from .scaffold_cli import group
+
+    command = typer.main.get_command(app)
+    command.add_command(group)  # type: ignore[attr-defined]
+    command(prog_name="distadvisor")

@@ -1,0 +1,561 @@
+"""The condition language of the rules: parsed, type-checked on load, never `eval`.
+
+A condition is either an expression string or a YAML mapping `all: [...]`,
+`any: [...]` or `not: ...` over conditions. Expressions read facts by dotted path
+(`entity.money`, `availability.target`), compare them with literals, do arithmetic
+and call a small set of named pure functions:
+
+    entity.stale_reads == 'bounded' and entity.max_staleness_s <= 5
+    entity.read_write_ratio >= 10 or workload.reads_per_sec / workload.writes_per_sec >= 10
+    round_trip_ms(deployment.region_names, deployment.region_count) > latency_budget_ms.write
+
+Strings are quoted. Missing optional numbers are `null`: arithmetic on null gives
+null, ordering comparisons with null are false, and division by zero gives null, so
+a checked condition evaluates on every valid document without raising.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# --- types ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Type:
+    """The static type of a fact or expression."""
+
+    kind: str  # bool | number | string | list | object
+    choices: tuple[str, ...] = ()  # the vocabulary of an enumerated string
+    nullable: bool = False
+    fields: tuple[tuple[str, Type], ...] = ()  # for objects
+
+    def __str__(self) -> str:
+        text = self.kind
+        if self.choices:
+            text += " (" + " | ".join(self.choices) + ")"
+        return text + (" or null" if self.nullable else "")
+
+
+BOOL = Type("bool")
+NUMBER = Type("number")
+STRING = Type("string")
+LIST = Type("list")
+
+
+@dataclass(frozen=True)
+class Function:
+    """A pure function rules may call by name, with its signature for checking."""
+
+    params: tuple[Type, ...]
+    returns: Type
+    impl: Callable[..., Any]
+    doc: str
+
+
+class ConditionError(Exception):
+    """A condition that does not parse or does not type-check."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        self.column = column
+        super().__init__(message if column is None else f"{message} (at column {column})")
+
+
+# --- lexing --------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:"
+    r"(?P<number>\d+(?:\.\d+)?)"
+    r"|(?P<string>'[^']*'|\"[^\"]*\")"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)"
+    r"|(?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,)"
+    r")"
+)
+_KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    column: int
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        match = _TOKEN.match(text, pos)
+        if not match or match.end() == pos:
+            column = pos + len(text[pos:]) - len(text[pos:].lstrip()) + 1
+            raise ConditionError(f"unexpected character {text[column - 1]!r}", column)
+        kind = match.lastgroup or ""
+        value = match.group(kind)
+        column = match.start(kind) + 1
+        if kind == "name" and value in _KEYWORDS:
+            kind = "keyword"
+        tokens.append(_Token(kind, value, column))
+        pos = match.end()
+    tokens.append(_Token("end", "", len(text) + 1))
+    return tokens
+
+
+# --- syntax tree ---------------------------------------------------------------------
+
+
+class Expr:
+    """A checked expression node."""
+
+    type: Type
+
+    def evaluate(self, facts: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def facts(self) -> set[str]:
+        """Every fact path this expression reads (for rule ordering)."""
+        return set()
+
+    def comparisons(self) -> int:
+        """How many comparisons it makes: the specificity used to break priority ties."""
+        return 0
+
+
+@dataclass
+class Literal(Expr):
+    value: Any
+    type: Type
+
+    def evaluate(self, facts: Mapping[str, Any]) -> Any:
+        return self.value
+
+
+@dataclass
+class Fact(Expr):
+    root: str  # the fact in the schema, e.g. entity.quorum
+    keys: tuple[str, ...]  # object fields below it, e.g. ("n",)
+    type: Type
+
+    def evaluate(self, facts: Mapping[str, Any]) -> Any:
+        value = facts.get(self.root)
+        for key in self.keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    def facts(self) -> set[str]:
+        return {self.root}
+
+
+@dataclass
+class Call(Expr):
+    name: str
+    function: Function
+    args: list[Expr]
+    type: Type
+
+    def evaluate(self, facts: Mapping[str, Any]) -> Any:
+        return self.function.impl(*(a.evaluate(facts) for a in self.args))
+
+    def facts(self) -> set[str]:
+        return set().union(*(a.facts() for a in self.args)) if self.args else set()
+
+    def comparisons(self) -> int:
+        return sum(a.comparisons() for a in self.args)
+
+
+@dataclass
+class ListExpr(Expr):
+    items: list[Expr]
+    type: Type = LIST
+
+    def evaluate(self, facts: Mapping[str, Any]) -> Any:
+        return [i.evaluate(facts) for i in self.items]
+
+    def facts(self) -> set[str]:
+        return set().union(*(i.facts() for i in self.items)) if self.items else set()
+
+
+@dataclass
+class Not(Expr):
+    operand: Expr
+    type: Type = BOOL
+
+    def evaluate(self, facts: Mapping[str, Any]) -> Any:
+        return not self.operand.evaluate(facts)
+
+    def facts(self) -> set[str]:
+        return self.operand.facts()
+
+    def comparisons(self) -> int:
+        return self.operand.comparisons()
+
+
+@dataclass
+class Logic(Expr):
+    op: str  # and | or
+    operands: list[Expr]
+    type: Type = BOOL
+
+    def evaluate(self, facts: Mapping[str, Any]) -> Any:
+        if self.op == "and":
+            return all(o.evaluate(facts) for o in self.operands)
+        return any(o.evaluate(facts) for o in self.operands)
+
+    def facts(self) -> set[str]:
+        return set().union(*(o.facts() for o in self.operands)) if self.operands else set()
+
+    def comparisons(self) -> int:
+        return sum(o.comparisons() for o in self.operands)
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    if op == "==":
+        return bool(left == right)
+    if op == "!=":
+        return bool(left != right)
+    if op == "in":
+        return left is not None and isinstance(right, list | tuple) and left in right
+    if left is None or right is None:
+        return False
+    if op == "<":
+        return bool(left < right)
+    if op == "<=":
+        return bool(left <= right)
+    if op == ">":
+        return bool(left > right)
+    return bool(left >= right)
+
+
+def _arith(op: str, left: Any, right: Any) -> Any:
+    if left is None or right is None:
+        return None
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    return None if right == 0 else left / right
+
+
+@dataclass
+class Binary(Expr):
+    op: str
+    left: Expr
+    right: Expr
+    type: Type
+
+    def evaluate(self, facts: Mapping[str, Any]) -> Any:
+        left, right = self.left.evaluate(facts), self.right.evaluate(facts)
+        if self.op in ("+", "-", "*", "/"):
+            return _arith(self.op, left, right)
+        return _compare(self.op, left, right)
+
+    def facts(self) -> set[str]:
+        return self.left.facts() | self.right.facts()
+
+    def comparisons(self) -> int:
+        own = 0 if self.op in ("+", "-", "*", "/") else 1
+        return own + self.left.comparisons() + self.right.comparisons()
+
+
+# --- parsing and checking ------------------------------------------------------------
+
+
+class _Parser:
+    """Recursive descent over: or > and > not > comparison > sum > product > atom."""
+
+    def __init__(
+        self, text: str, schema: Mapping[str, Type], functions: Mapping[str, Function]
+    ) -> None:
+        self.tokens = _tokenize(text)
+        self.pos = 0
+        self.schema = schema
+        self.functions = functions
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.pos]
+
+    def take(self, text: str | None = None) -> _Token:
+        token = self.current
+        if text is not None and token.text != text:
+            found = repr(token.text) if token.text else "the end"
+            raise ConditionError(f"expected {text!r}, found {found}", token.column)
+        self.pos += 1
+        return token
+
+    def parse(self) -> Expr:
+        expr = self.logic()
+        if self.current.kind != "end":
+            raise ConditionError(f"unexpected {self.current.text!r}", self.current.column)
+        return expr
+
+    def logic(self, op: str = "or") -> Expr:
+        lower: Callable[[], Expr] = (lambda: self.logic("and")) if op == "or" else self.negation
+        column = self.current.column
+        operands = [lower()]
+        while self.current.kind == "keyword" and self.current.text == op:
+            self.take()
+            operands.append(lower())
+        if len(operands) == 1:
+            return operands[0]
+        for operand in operands:
+            _expect(operand, BOOL, f"each side of '{op}'", column)
+        return Logic(op, operands)
+
+    def negation(self) -> Expr:
+        if self.current.kind == "keyword" and self.current.text == "not":
+            column = self.take().column
+            operand = self.negation()
+            _expect(operand, BOOL, "the operand of 'not'", column)
+            return Not(operand)
+        return self.comparison()
+
+    def comparison(self) -> Expr:
+        left = self.sum()
+        token = self.current
+        if token.text in ("==", "!=", "<", "<=", ">", ">=", "in") and token.kind != "string":
+            self.take()
+            right = self.sum()
+            _check_comparison(token.text, left, right, token.column)
+            return Binary(token.text, left, right, BOOL)
+        return left
+
+    def sum(self) -> Expr:
+        left = self.product()
+        while self.current.kind == "op" and self.current.text in ("+", "-"):
+            token = self.take()
+            left = _arithmetic(token, left, self.product())
+        return left
+
+    def product(self) -> Expr:
+        left = self.atom()
+        while self.current.kind == "op" and self.current.text in ("*", "/"):
+            token = self.take()
+            left = _arithmetic(token, left, self.atom())
+        return left
+
+    def atom(self) -> Expr:
+        token = self.take()
+        if token.kind == "number":
+            return Literal(float(token.text) if "." in token.text else int(token.text), NUMBER)
+        if token.kind == "string":
+            return Literal(token.text[1:-1], STRING)
+        if token.kind == "keyword" and token.text in ("true", "false"):
+            return Literal(token.text == "true", BOOL)
+        if token.kind == "keyword" and token.text == "null":
+            return Literal(None, Type("null", nullable=True))
+        if token.text == "(":
+            inner = self.logic()
+            self.take(")")
+            return inner
+        if token.text == "[":
+            items: list[Expr] = []
+            while self.current.text != "]":
+                items.append(self.sum())
+                if self.current.text != "]":
+                    self.take(",")
+            self.take("]")
+            return ListExpr(items)
+        if token.text == "-":
+            operand = self.atom()
+            _expect(operand, NUMBER, "the operand of '-'", token.column)
+            return Binary("-", Literal(0, NUMBER), operand, NUMBER)
+        if token.kind == "name":
+            if self.current.text == "(":
+                return self.call(token)
+            return self.fact(token)
+        found = repr(token.text) if token.text else "the end"
+        raise ConditionError(f"expected a value, found {found}", token.column)
+
+    def call(self, name: _Token) -> Expr:
+        function = self.functions.get(name.text)
+        if function is None:
+            known = ", ".join(sorted(self.functions))
+            raise ConditionError(f"unknown function '{name.text}' (known: {known})", name.column)
+        self.take("(")
+        args: list[Expr] = []
+        while self.current.text != ")":
+            args.append(self.logic())
+            if self.current.text != ")":
+                self.take(",")
+        self.take(")")
+        if len(args) != len(function.params):
+            raise ConditionError(
+                f"'{name.text}' takes {len(function.params)} arguments, got {len(args)}",
+                name.column,
+            )
+        for i, (arg, param) in enumerate(zip(args, function.params, strict=True), 1):
+            _expect(arg, param, f"argument {i} of '{name.text}'", name.column)
+        return Call(name.text, function, args, function.returns)
+
+    def fact(self, token: _Token) -> Expr:
+        parts = token.text.split(".")
+        for cut in range(len(parts), 0, -1):
+            root = ".".join(parts[:cut])
+            if root in self.schema:
+                kind = self.schema[root]
+                for key in parts[cut:]:
+                    fields = dict(kind.fields)
+                    if key not in fields:
+                        raise ConditionError(f"'{root}' has no field '{key}'", token.column)
+                    kind = fields[key]
+                return Fact(root, tuple(parts[cut:]), kind)
+        if len(parts) == 1:
+            raise ConditionError(
+                f"unknown name '{token.text}' (quote strings: '{token.text}')", token.column
+            )
+        import difflib
+
+        close = difflib.get_close_matches(token.text, list(self.schema), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ConditionError(f"unknown fact '{token.text}'{hint}", token.column)
+
+
+def _compatible(actual: Type, wanted: Type) -> bool:
+    if actual.kind == "null":
+        return wanted.nullable
+    return actual.kind == wanted.kind and (wanted.nullable or not actual.nullable)
+
+
+def _expect(expr: Expr, wanted: Type, what: str, column: int) -> None:
+    if not _compatible(expr.type, wanted):
+        raise ConditionError(f"{what} must be {wanted}, not {expr.type}", column)
+    _check_choice(expr, wanted, what, column)
+
+
+def _check_choice(expr: Expr, wanted: Type, what: str, column: int) -> None:
+    """A string literal checked against an enumerated fact's vocabulary: typos fail on load."""
+    if isinstance(expr, ListExpr):
+        for item in expr.items:
+            _check_choice(item, wanted, what, column)
+        return
+    if not (isinstance(expr, Literal) and isinstance(expr.value, str)):
+        return
+    if wanted.choices and expr.value not in wanted.choices:
+        choices = " | ".join(wanted.choices)
+        raise ConditionError(f"{what}: '{expr.value}' is not one of {choices}", column)
+
+
+def _arithmetic(token: _Token, left: Expr, right: Expr) -> Expr:
+    wanted = Type("number", nullable=True)
+    _expect(left, wanted, f"the left side of '{token.text}'", token.column)
+    _expect(right, wanted, f"the right side of '{token.text}'", token.column)
+    nullable = left.type.nullable or right.type.nullable or token.text == "/"
+    return Binary(token.text, left, right, Type("number", nullable=nullable))
+
+
+def _check_comparison(op: str, left: Expr, right: Expr, column: int) -> None:
+    if op == "in":
+        if right.type.kind != "list":
+            raise ConditionError(f"the right side of 'in' must be a list, not {right.type}", column)
+        if isinstance(right, ListExpr):
+            for item in right.items:
+                _same_kind(left, item, op, column)
+        return
+    _same_kind(left, right, op, column)
+    if op in ("<", "<=", ">", ">=") and left.type.kind != "number":
+        raise ConditionError(f"'{op}' compares numbers, not {left.type}", column)
+
+
+def _same_kind(left: Expr, right: Expr, op: str, column: int) -> None:
+    kinds = {left.type.kind, right.type.kind} - {"null"}
+    if len(kinds) > 1:
+        raise ConditionError(f"'{op}' compares {left.type} with {right.type}", column)
+    _check_choice(right, left.type, f"'{op}'", column)
+    _check_choice(left, right.type, f"'{op}'", column)
+
+
+def parse_expression(
+    text: str, schema: Mapping[str, Type], functions: Mapping[str, Function]
+) -> Expr:
+    """Parse and type-check one expression string."""
+    if not text.strip():
+        raise ConditionError("empty expression")
+    return _Parser(text, schema, functions).parse()
+
+
+def parse_condition(
+    raw: Any, schema: Mapping[str, Type], functions: Mapping[str, Function]
+) -> Expr:
+    """Parse a condition: an expression string or an all/any/not mapping of them."""
+    if isinstance(raw, bool):
+        return Literal(raw, BOOL)
+    if isinstance(raw, str):
+        expr = parse_expression(raw, schema, functions)
+        if expr.type.kind != "bool" or expr.type.nullable:
+            raise ConditionError(f"a condition must be true or false, not {expr.type}")
+        return expr
+    if isinstance(raw, dict) and len(raw) == 1:
+        ((key, value),) = raw.items()
+        if key == "not":
+            return Not(parse_condition(value, schema, functions))
+        if key in ("all", "any"):
+            if not isinstance(value, list) or not value:
+                raise ConditionError(f"'{key}' takes a non-empty list of conditions")
+            parts = [parse_condition(v, schema, functions) for v in value]
+            return Logic("and" if key == "all" else "or", parts)
+    raise ConditionError(
+        "a condition is an expression string or one of {all: [...]}, {any: [...]}, {not: ...}"
+    )
+
+
+def schema_paths(schema: Mapping[str, Type]) -> Sequence[str]:
+    """The fact paths a schema offers, for documentation and error hints."""
+    return sorted(schema)
+
+
+@dataclass
+class Template:
+    """A message with `{fact.path}` placeholders, checked on load like a condition."""
+
+    parts: list[str | Expr] = field(default_factory=list)
+
+    def render(self, facts: Mapping[str, Any]) -> str:
+        out: list[str] = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                out.append(_show(part.evaluate(facts)))
+        return "".join(out)
+
+    def facts(self) -> set[str]:
+        return set().union(*(p.facts() for p in self.parts if isinstance(p, Expr)))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(_show(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_show(v)}" for k, v in value.items())
+    if value is None:
+        return "unset"
+    return str(value)
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def parse_template(
+    text: str, schema: Mapping[str, Type], functions: Mapping[str, Function]
+) -> Template:
+    """Split a message into text and checked `{expression}` placeholders."""
+    template = Template()
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        template.parts.append(text[pos : match.start()])
+        try:
+            template.parts.append(parse_expression(match.group(1), schema, functions))
+        except ConditionError as exc:
+            raise ConditionError(f"in placeholder {{{match.group(1)}}}: {exc}") from None
+        pos = match.end()
+    template.parts.append(text[pos:])
+    return template

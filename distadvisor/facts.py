@@ -1,0 +1,152 @@
+"""Facts: what the rules can read, derived from the requirements model.
+
+Each rule runs in a scope — once per kind of data (`entity`), per service, per
+transaction, or once for the whole `system` — and sees the facts of its scope
+object plus the system-wide sections. Fact types come from the model's own
+declarations, so the condition checker knows every field and its vocabulary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .conditions import BOOL, LIST, NUMBER, STRING, Type
+from .requirements import (
+    Availability,
+    Deployment,
+    Entity,
+    LatencyBudget,
+    Requirements,
+    Service,
+    Transaction,
+    Workload,
+)
+from .vocabulary import ENTITY_SLOTS
+
+SCOPES = ("entity", "service", "transaction", "system")
+
+
+def _fact_type(hint: Any) -> Type:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        base = _fact_type(inner[0])
+        return dataclasses.replace(base, nullable=True)
+    if origin is Literal:
+        return Type("string", tuple(str(a) for a in args))
+    if origin is tuple:
+        return LIST
+    if hint is bool:
+        return BOOL
+    if hint in (int, float):
+        return NUMBER
+    return STRING
+
+
+def _section_types(prefix: str, cls: type) -> dict[str, Type]:
+    hints = typing.get_type_hints(cls)
+    return {f"{prefix}.{f.name}": _fact_type(hints[f.name]) for f in dataclasses.fields(cls)}
+
+
+def _system_types() -> dict[str, Type]:
+    schema = {
+        "system.name": STRING,
+        "deployment.region_count": NUMBER,
+        "deployment.region_names": LIST,
+        "deployment.writes_from": _fact_type(typing.get_type_hints(Deployment)["writes_from"]),
+    }
+    schema |= _section_types("workload", Workload)
+    schema |= _section_types("latency_budget_ms", LatencyBudget)
+    schema |= _section_types("availability", Availability)
+    return schema
+
+
+def schema_for(scope: str) -> dict[str, Type]:
+    """Every fact a rule of this scope may read, with its type."""
+    schema = _system_types()
+    if scope == "entity":
+        schema |= _section_types("entity", Entity)
+        schema |= {f"entity.{slot}": kind for slot, kind in ENTITY_SLOTS.items()}
+        schema["entity.index"] = NUMBER
+        schema["entity.reads_per_write"] = Type("number", nullable=True)
+    elif scope == "service":
+        schema |= _section_types("service", Service)
+        schema |= {"service.callers": LIST, "service.index": NUMBER}
+    elif scope == "transaction":
+        schema |= _section_types("transaction", Transaction)
+        schema |= {"transaction.index": NUMBER, "transaction.distinct_services": LIST}
+    return schema
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One object a scope's rules run over: its name, its path in the file, its facts."""
+
+    scope: str
+    name: str
+    path: str
+    facts: dict[str, Any]
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _section_facts(prefix: str, section: Any) -> dict[str, Any]:
+    return {
+        f"{prefix}.{f.name}": _plain(getattr(section, f.name)) for f in dataclasses.fields(section)
+    }
+
+
+def _system_facts(req: Requirements) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "system.name": req.system,
+        "deployment.region_count": req.deployment.region_count,
+        "deployment.region_names": list(req.deployment.region_names),
+        "deployment.writes_from": req.deployment.writes_from,
+    }
+    facts |= _section_facts("workload", req.workload)
+    facts |= _section_facts("latency_budget_ms", req.latency_budget_ms)
+    facts |= _section_facts("availability", req.availability)
+    return facts
+
+
+def _reads_per_write(req: Requirements, entity: Entity) -> float | None:
+    """The entity's own read/write ratio, else the system's workload ratio, else unknown."""
+    if entity.read_write_ratio is not None:
+        return entity.read_write_ratio
+    reads, writes = req.workload.reads_per_sec, req.workload.writes_per_sec
+    if reads is None or writes is None or writes == 0:
+        return None
+    return reads / writes
+
+
+def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
+    """The subjects of one scope, in file order, each with its facts."""
+    system = _system_facts(req)
+    if scope == "system":
+        yield Subject(scope, req.system, "", system)
+    elif scope == "entity":
+        for i, entity in enumerate(req.data):
+            facts = system | _section_facts("entity", entity)
+            facts |= {"entity.index": i, "entity.reads_per_write": _reads_per_write(req, entity)}
+            yield Subject(scope, entity.name, f"data[{i}]", facts)
+    elif scope == "service":
+        for i, service in enumerate(req.services):
+            callers = [s.name for s in req.services if service.name in s.calls]
+            facts = system | _section_facts("service", service)
+            facts |= {"service.callers": callers, "service.index": i}
+            yield Subject(scope, service.name, f"services[{i}]", facts)
+    elif scope == "transaction":
+        for i, txn in enumerate(req.transactions):
+            facts = system | _section_facts("transaction", txn)
+            facts |= {
+                "transaction.index": i,
+                "transaction.distinct_services": list(dict.fromkeys(txn.services)),
+            }
+            yield Subject(scope, txn.name, f"transactions[{i}]", facts)

@@ -1,0 +1,101 @@
+"""Pure functions the rules call by name: quorum sizes, availability, round trips.
+
+The arithmetic lives here, tested on its own; which function applies when is decided
+by the rule files. Every function is total: missing inputs give null, never an error.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .catalogue import Catalogue, NetworkTable
+from .conditions import BOOL, LIST, NUMBER, STRING, Function, Type
+from .vocabulary import QUORUM
+
+# Replication schemes whose writes wait for a majority (or for every replica of a
+# chain) before they are acknowledged.
+_MAJORITY_WRITES = ("consensus", "leader-follower-sync", "leaderless")
+_SINGLE_ACK_WRITES = ("leader-follower-async", "multi-leader")
+
+
+def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int]:
+    """Replica count n, write quorum w and read quorum r for surviving `failures` nodes.
+
+    n = 2f + 1 keeps a majority (f + 1) alive after f failures, so majority writes stay
+    possible and every acknowledged write survives on at least one node. A chain
+    replicates to every node, so f + 1 nodes suffice and its tail serves reads.
+    When the consistency rests on quorum intersection, r = n - w + 1 makes every read
+    quorum meet every write quorum (w + r > n); otherwise one replica answers a read.
+    """
+    f = max(0, int(failures))
+    if replication == "chain":
+        n = f + 1
+        return {"n": n, "w": n, "r": 1}
+    n = 2 * f + 1
+    w = 1 if replication in _SINGLE_ACK_WRITES else f + 1
+    r = n - w + 1 if intersect else 1
+    return {"n": n, "w": w, "r": r}
+
+
+def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
+    """Percent of time at least `needed` of `replicas` independent nodes are up."""
+    if replicas is None or needed is None or node_pct is None:
+        return None
+    n, k, p = int(replicas), int(needed), float(node_pct) / 100.0
+    if k <= 0:
+        return 100.0
+    if k > n or not 0.0 <= p <= 1.0:
+        return 0.0
+    up = sum(math.comb(n, i) * p**i * (1.0 - p) ** (n - i) for i in range(k, n + 1))
+    return 100.0 * up
+
+
+def round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float:
+    """The least round trip a write from the worst-placed region needs to reach a majority.
+
+    No protocol can acknowledge a strongly consistent write sooner: the writer's region
+    must hear from a majority of regions. Unknown pairs (or unnamed regions) use the
+    table's typical minimum between regions.
+    """
+    regions = list(names) if names else [f"region-{i}" for i in range(int(count))]
+    if len(regions) < 2:
+        return 0.0
+    others_needed = len(regions) // 2  # a majority, counting the writer's own region
+    worst = 0.0
+    for origin in regions:
+        trips = sorted(network.between(origin, other) for other in regions if other != origin)
+        worst = max(worst, trips[others_needed - 1])
+    return worst
+
+
+def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
+    """The functions available to rule conditions, bound to the loaded reference data."""
+    nullable_number = Type("number", nullable=True)
+    return {
+        "len": Function((LIST,), NUMBER, lambda items: len(items or ()), "Number of items."),
+        "quorum": Function(
+            (STRING, NUMBER, BOOL),
+            QUORUM,
+            quorum,
+            "quorum(replication, failures, intersect): n, w, r surviving that many failures.",
+        ),
+        "availability_pct": Function(
+            (nullable_number, nullable_number, NUMBER),
+            nullable_number,
+            availability_pct,
+            "availability_pct(n, needed, node_pct): percent of time `needed` of n nodes are up.",
+        ),
+        "round_trip_ms": Function(
+            (LIST, NUMBER),
+            NUMBER,
+            lambda names, count: round_trip_ms(network, names, count),
+            "round_trip_ms(region_names, region_count): least majority round trip for a write.",
+        ),
+        "datastores": Function(
+            (STRING, STRING, STRING, STRING, STRING),
+            LIST,
+            catalogue.matching,
+            "datastores(consistency, pacelc, replication, partitioning, conflict_resolution).",
+        ),
+    }

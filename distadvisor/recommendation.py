@@ -1,0 +1,89 @@
+"""The recommendation: plain data, and its JSON form (contract §2).
+
+Every renderer is a function of this; none re-derives a conclusion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = "distadvisor/recommendation/v1"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A rule that shaped a conclusion, with its explanation for this system."""
+
+    rule: str
+    text: str
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule": self.rule, "text": self.text}
+        if self.field is not None:
+            out["field"] = self.field
+        return out
+
+
+@dataclass(frozen=True)
+class EntityAdvice:
+    name: str
+    path: str
+    conclusions: dict[str, Any]  # field -> value, in the contract's field order
+    because: tuple[Reason, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.conclusions, "because": [r.to_dict() for r in self.because]}
+
+
+@dataclass(frozen=True)
+class PatternAdvice:
+    pattern: str
+    subject: str  # the data, service, transaction or system it is for
+    path: str
+    scaffold: str | None
+    because: tuple[Reason, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pattern": self.pattern,
+            "for": self.subject,
+            "scaffold": self.scaffold,
+            "because": [r.to_dict() for r in self.because],
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    rule: str
+    text: str
+    path: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity, "rule": self.rule, "text": self.text, "path": self.path}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    system: str
+    description: str
+    entities: tuple[EntityAdvice, ...]
+    patterns: tuple[PatternAdvice, ...]
+    findings: tuple[Finding, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "system": self.system,
+            "entities": {e.name: e.to_dict() for e in self.entities},
+            "patterns": [p.to_dict() for p in self.patterns],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def worst_severity(self) -> str | None:
+        for severity in ("error", "warning", "info"):
+            if any(f.severity == severity for f in self.findings):
+                return severity
+        return None

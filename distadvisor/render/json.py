@@ -1,0 +1,11 @@
+"""The JSON form of a recommendation: the public contract (contract.md §2)."""
+
+from __future__ import annotations
+
+import json
+
+from ..recommendation import Recommendation
+
+
+def render(rec: Recommendation) -> str:
+    return json.dumps(rec.to_dict(), indent=2, ensure_ascii=False) + "\n"

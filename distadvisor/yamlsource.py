@@ -1,0 +1,169 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's safe loader gives plain values but forgets positions, and silently keeps the
+last of two duplicate keys. Composing the node graph ourselves gives every value a
+line and column for error messages, rejects duplicate keys, and bounds alias
+expansion so a "billion laughs" document cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Location
+
+PathKey = tuple[str | int, ...]
+
+# Generous for any real requirements or rule file, small enough to stop alias bombs.
+MAX_NODES = 200_000
+
+# libyaml's safe loader when PyYAML was built with it: the same safe semantics, and
+# several times faster, which start-up feels.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def format_path(path: PathKey) -> str:
+    """`("data", 1, "stale_reads")` -> `data[1].stale_reads`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML document: plain data plus the position of every node."""
+
+    data: Any
+    source: str
+    marks: dict[PathKey, tuple[int, int]]
+
+    def locate(self, path: PathKey) -> Location:
+        """The location of `path`, or of its nearest ancestor that YAML placed."""
+        probe = path
+        while probe not in self.marks and probe:
+            probe = probe[:-1]
+        line, column = self.marks.get(probe, (None, None))
+        return Location(self.source, line, column, format_path(path))
+
+
+class _Composer:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.marks: dict[PathKey, tuple[int, int]] = {}
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def _mark(self, node: yaml.Node, path: PathKey) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InputError.single(
+                "document too large after alias expansion",
+                Location(self.source, node.start_mark.line + 1, node.start_mark.column + 1),
+                expected=f"at most {MAX_NODES} values",
+            )
+        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def value(self, node: yaml.Node, path: PathKey) -> Any:
+        self._mark(node, path)
+        if isinstance(node, yaml.MappingNode):
+            return dict(self._pairs(node, path))
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.constructor.construct_object(node, deep=True)
+
+    def _pairs(self, node: yaml.MappingNode, path: PathKey) -> Iterator[tuple[str, Any]]:
+        seen: set[str] = set()
+        self.constructor.flatten_mapping(node)  # resolves `<<` merge keys
+        for key_node, value_node in node.value:
+            key = self.constructor.construct_object(key_node, deep=True)
+            where = Location(
+                self.source,
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+                format_path(path),
+            )
+            if not isinstance(key, str):
+                raise InputError.single(
+                    "mapping key is not a string",
+                    where,
+                    expected="a name",
+                    found=f"{type(key).__name__} {key!r}",
+                )
+            if key in seen:
+                raise InputError.single(
+                    f"duplicate key '{key}'", where, expected="each key once in a mapping"
+                )
+            seen.add(key)
+            yield key, self.value(value_node, (*path, key))
+
+
+def parse(text: str, source: str) -> Document:
+    """Parse one YAML document with the safe loader; any failure is an InputError."""
+    try:
+        node = yaml.compose(text, Loader=_SAFE_LOADER)
+    except RecursionError:
+        raise InputError.single(
+            "document nests too deeply", Location(source), expected="a flatter document"
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
+        raise InputError.single(f"not valid YAML: {exc.problem or exc.context}", where) from None
+    except yaml.YAMLError as exc:  # e.g. a second document in the stream
+        raise InputError.single(f"not valid YAML: {exc}", Location(source)) from None
+    if node is None:
+        return Document(None, source, {})
+    composer = _Composer(source)
+    try:
+        data = composer.value(node, ())
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
+        raise InputError.single(f"unsupported YAML value: {exc.problem}", where) from None
+    except RecursionError:
+        raise InputError.single(
+            "document nests too deeply", Location(source), expected="a flatter document"
+        ) from None
+    return Document(data, source, composer.marks)
+
+
+def read_text(path: str, *, stdin_text: str | None = None) -> tuple[str, str]:
+    """Read a file (or standard input for `-`); returns (text, name for messages)."""
+    if path == "-":
+        if stdin_text is None:
+            import sys
+
+            stdin_text = sys.stdin.read()
+        return stdin_text, "<stdin>"
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError.single("file not found", Location(path)) from None
+    except IsADirectoryError:
+        raise InputError.single("is a directory", Location(path), expected="a file") from None
+    except OSError as exc:
+        raise InputError.single(f"cannot read: {exc.strerror}", Location(path)) from None
+    try:
+        return raw.decode("utf-8"), path
+    except UnicodeDecodeError as exc:
+        raise InputError.single(
+            "not UTF-8 text",
+            Location(path),
+            found=f"byte {raw[exc.start]:#04x} at offset {exc.start}",
+        ) from None
+
+
+def load(path: str) -> Document:
+    """Read and parse a YAML file, `-` meaning standard input."""
+    text, source = read_text(path)
+    return parse(text, source)
