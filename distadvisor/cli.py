@@ -11,14 +11,31 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from .errors import InputError
 
+class _RootGroup(TyperGroup):
+    """The top-level group; `scaffold` is mounted lazily, so its templates and option
+    declarations are read only when it is used."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return [*super().list_commands(ctx), "scaffold"]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        if cmd_name == "scaffold":
+            from .scaffold_cli import group
+
+            return group
+        return super().get_command(ctx, cmd_name)
+
+
 app = typer.Typer(
     name="distadvisor",
+    cls=_RootGroup,
     help="Design advisor and pattern scaffolder for distributed systems.",
     no_args_is_help=True,
     add_completion=False,
@@ -205,11 +222,4 @@ def rules_test(
 
 
 def main() -> None:
-    """Entry point: the typer app with the scaffold group mounted beside it."""
-    import typer.main
-
-    from .scaffold_cli import group
-
-    command = typer.main.get_command(app)
-    command.add_command(group)  # type: ignore[attr-defined]
-    command(prog_name="distadvisor")
+    app(prog_name="distadvisor")

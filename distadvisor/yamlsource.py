@@ -55,6 +55,14 @@ class Document:
         return Location(self.source, line, column, format_path(path))
 
 
+# Collections may carry only their standard tags: a `!!python/...` tag on a list or a
+# mapping is refused like one on a scalar (the safe constructor refuses those).
+_COLLECTION_TAGS: dict[type, str] = {
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+}
+
+
 class _Composer:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -74,6 +82,13 @@ class _Composer:
 
     def value(self, node: yaml.Node, path: PathKey) -> Any:
         self._mark(node, path)
+        standard = _COLLECTION_TAGS.get(type(node))
+        if standard is not None and node.tag != standard:
+            raise InputError.single(
+                f"unsupported YAML tag {node.tag}",
+                Location(self.source, node.start_mark.line + 1, node.start_mark.column + 1),
+                expected="plain mappings and lists",
+            )
         if isinstance(node, yaml.MappingNode):
             return dict(self._pairs(node, path))
         if isinstance(node, yaml.SequenceNode):

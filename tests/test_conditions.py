@@ -1,0 +1,122 @@
+"""The condition language: what parses, what is refused on load, how it evaluates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from distadvisor.catalogue import load_catalogue, load_network
+from distadvisor.conditions import ConditionError, parse_condition, parse_template
+from distadvisor.facts import schema_for
+
+
+@pytest.fixture(scope="module")
+def functions() -> dict[str, Any]:
+    from distadvisor.functions import build
+    from distadvisor.resources import rules_dir
+
+    base = rules_dir() / "data"
+    return build(
+        load_catalogue(base / "datastores.yaml"), load_network(base / "network.yaml")
+    )
+
+
+def check(text: Any, functions: dict[str, Any], scope: str = "entity") -> Any:
+    return parse_condition(text, schema_for(scope), functions)
+
+
+@pytest.mark.parametrize(
+    ("condition", "facts", "expected"),
+    [
+        ("entity.money", {"entity.money": True}, True),
+        ("not entity.money", {"entity.money": True}, False),
+        ("entity.stale_reads == 'bounded'", {"entity.stale_reads": "bounded"}, True),
+        ("entity.stale_reads != 'bounded'", {"entity.stale_reads": "never"}, True),
+        ("entity.stale_reads in ['never', 'bounded']", {"entity.stale_reads": "never"}, True),
+        ("'EU' in entity.residency", {"entity.residency": ["EU"]}, True),
+        ("'EU' in entity.residency", {"entity.residency": []}, False),
+        ("entity.size_gb <= 100", {"entity.size_gb": 100.0}, True),
+        ("entity.size_gb <= 100", {"entity.size_gb": None}, False),  # null never orders
+        ("entity.size_gb > 100", {"entity.size_gb": None}, False),
+        ("entity.size_gb == null", {"entity.size_gb": None}, True),
+        ("workload.reads_per_sec / workload.writes_per_sec >= 10",
+         {"workload.reads_per_sec": 100.0, "workload.writes_per_sec": 10.0}, True),
+        ("workload.reads_per_sec / workload.writes_per_sec >= 10",
+         {"workload.reads_per_sec": 100.0, "workload.writes_per_sec": 0.0}, False),  # / 0 is null
+        ("2 + 3 * 4 == 14", {}, True),
+        ("(2 + 3) * 4 == 20", {}, True),
+        ("-2 < 0", {}, True),
+        ("entity.money or entity.unique_claims and false",
+         {"entity.money": True, "entity.unique_claims": True}, True),  # and binds tighter
+        ("len(entity.residency) == 2", {"entity.residency": ["a", "b"]}, True),
+        ({"all": ["entity.money", {"not": "entity.audit_trail"}]},
+         {"entity.money": True, "entity.audit_trail": False}, True),
+        ({"any": ["entity.money", "entity.audit_trail"]},
+         {"entity.money": False, "entity.audit_trail": False}, False),
+        ("entity.quorum.n >= 3", {"entity.quorum": {"n": 3, "w": 2, "r": 2}}, True),
+        ("availability_pct(1, 1, 99.9) < 99.99", {}, True),
+    ],
+)
+def test_evaluates(condition: Any, facts: dict[str, Any], expected: bool, functions: Any) -> None:
+    assert check(condition, functions).evaluate(facts) is expected
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ("entity.mony", "unknown fact 'entity.mony'; did you mean 'entity.money'?"),
+        ("entity.stale_reads == never", "unknown name 'never' (quote strings: 'never')"),
+        ("entity.stale_reads == 'sometimes'", "'sometimes' is not one of never | bounded"),
+        ("entity.stale_reads in ['never', 'nope']", "'nope' is not one of"),
+        ("entity.money == 'yes'", "'==' compares bool with string"),
+        ("entity.size_gb > 'big'", "compares number or null with string"),
+        ("entity.stale_reads < 'never'", "'<' compares numbers"),
+        ("entity.money + 1 > 2", "the left side of '+' must be number"),
+        ("entity.size_gb", "a condition must be true or false"),
+        ("entity.money and", "expected a value, found the end"),
+        ("entity.money entity.audit_trail", "unexpected 'entity.audit_trail'"),
+        ("(entity.money", "expected ')'"),
+        ("entity.money ; drop", "unexpected character ';'"),
+        ("__import__('os') == 1", "unknown function '__import__'"),
+        ("__import__('os').system('x')", "unexpected character '.'"),
+        ("len(entity.residency, 1) > 0", "'len' takes 1 arguments, got 2"),
+        ("len(entity.money) > 0", "argument 1 of 'len' must be list"),
+        ("entity.quorum.x > 1", "'entity.quorum' has no field 'x'"),
+        ("service.external", "unknown fact 'service.external'"),  # not in an entity rule
+        ("", "empty expression"),
+        ({"all": []}, "'all' takes a non-empty list"),
+        ({"some": ["entity.money"]}, "a condition is an expression string or one of"),
+        (42, "a condition is an expression string or one of"),
+    ],
+)
+def test_refused_on_load(condition: Any, message: str, functions: Any) -> None:
+    with pytest.raises(ConditionError) as caught:
+        check(condition, functions)
+    assert message in str(caught.value)
+
+
+def test_errors_point_at_the_column(functions: Any) -> None:
+    with pytest.raises(ConditionError) as caught:
+        check("entity.money and entity.stale_reads == never", functions)
+    assert caught.value.column == 40
+
+
+def test_comparisons_count_as_specificity(functions: Any) -> None:
+    assert check("entity.money", functions).comparisons() == 0
+    assert check("entity.money and entity.size_gb > 1 and entity.access == 'range'",
+                 functions).comparisons() == 2
+
+
+def test_templates_fill_checked_placeholders(functions: Any) -> None:
+    template = parse_template(
+        "{entity.name} is {entity.size_gb} GB in {entity.residency}; n={entity.quorum.n}",
+        schema_for("entity"), functions,
+    )
+    text = template.render({
+        "entity.name": "orders", "entity.size_gb": 12.0, "entity.residency": ["eu", "us"],
+        "entity.quorum": {"n": 3, "w": 2, "r": 2},
+    })
+    assert text == "orders is 12 GB in eu, us; n=3"
+    with pytest.raises(ConditionError, match="in placeholder"):
+        parse_template("{entity.nme}", schema_for("entity"), functions)

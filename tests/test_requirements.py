@@ -1,0 +1,165 @@
+"""The requirements loader: defaults, and a clear located message for every bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from distadvisor import requirements, yamlsource
+from distadvisor.errors import InputError
+
+MINIMAL = "version: 1\nsystem: shop\ndata:\n  - name: orders\n"
+
+
+def load_text(text: str) -> requirements.Requirements:
+    return requirements.from_document(yamlsource.parse(text, "req.yaml"))
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_text(text)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_minimal_file_gets_every_default() -> None:
+    req = load_text(MINIMAL)
+    assert req.deployment.region_count == 1
+    assert req.deployment.writes_from == "one-region"
+    assert req.availability.node_failures_tolerated == 1
+    assert req.availability.region_failure_tolerated is False
+    assert req.availability.target == 99.9
+    entity = req.data[0]
+    assert (entity.money, entity.unique_claims, entity.read_your_writes) == (False, False, False)
+    assert (entity.stale_reads, entity.ordering, entity.conflicts, entity.access) == (
+        "tolerated", "none", "reject", "point"
+    )
+    assert entity.residency == ()
+    assert req.services == () and req.transactions == ()
+
+
+def test_regions_as_names_count_and_keep_their_names() -> None:
+    req = load_text(MINIMAL + "deployment:\n  regions: [eu-west-1, us-east-1]\n")
+    assert req.deployment.region_count == 2
+    assert req.deployment.region_names == ("eu-west-1", "us-east-1")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("version: 2\nsystem: s\ndata: [{name: a}]\n",
+         "req.yaml:1:10: version: unsupported requirements file version; expected version: 1"),
+        ("system: s\ndata: [{name: a}]\n", "missing required field 'version'"),
+        ("version: 1\ndata: [{name: a}]\n", "missing required field 'system'"),
+        ("version: 1\nsystem: s\n", "missing required field 'data'"),
+        ("version: 1\nsystem: s\ndata: []\n", "data: too few entries; expected at least 1"),
+        ("version: 1\nsystem: s\ndata: [{money: true}]\n",
+         "data[0].name: missing required field 'name'"),
+        (MINIMAL + "deployment: {regions: 0}\n", "deployment.regions: out of range; expected >= 1"),
+        (MINIMAL + "deployment: {regions: []}\n", "deployment.regions: too few entries"),
+        (MINIMAL + "deployment: {writes_from: everywhere}\n",
+         "expected one of one-region | all-regions, found 'everywhere'"),
+        (MINIMAL + "availability: {target: 100}\n",
+         "availability.target: out of range; expected >= 90 and < 100, found number 100"),
+        (MINIMAL + "availability: {target: 89.9}\n", "availability.target: out of range"),
+        (MINIMAL + "availability: {node_failures_tolerated: 1.5}\n",
+         "availability.node_failures_tolerated: must be a whole number"),
+        (MINIMAL + "availability: {node_failures_tolerated: true}\n", "must be a whole number"),
+        (MINIMAL + "workload: {reads_per_sec: -1}\n", "workload.reads_per_sec: out of range"),
+        (MINIMAL + "workload: {reads_per_sec: .nan}\n", "must be a number; expected a finite"),
+        (MINIMAL + "latency_budget_ms: {write: 0}\n", "latency_budget_ms.write: out of range"),
+        ("version: 1\nsystem: s\ndata:\n  - name: a\n    stale_reads: bounded\n",
+         "req.yaml:4:5: data[0].max_staleness_s: bounded staleness needs a bound"),
+        ("version: 1\nsystem: s\ndata:\n  - {name: a, max_staleness_s: 3}\n",
+         "max_staleness_s only applies to bounded staleness"),
+        ("version: 1\nsystem: s\ndata:\n  - {name: a, stale_reads: sometimes}\n",
+         "req.yaml:4:28: data[0].stale_reads: unknown value; expected one of never | bounded |"
+         " tolerated, found 'sometimes'"),
+        ("version: 1\nsystem: s\ndata:\n  - {name: a, stale_read: never}\n",
+         "data[0].stale_read: unknown key 'stale_read'"),
+        ("version: 1\nsystem: s\ndata:\n  - {name: a}\n  - {name: a}\n",
+         "data[1].name: duplicate data name 'a'"),
+        ("version: 1\nsystem: s\ndata:\n  - {name: '1abc'}\n", "data[0].name: not a valid name"),
+        ("version: 1\nsystem: s\ndata: [{name: a, money: 'yes please'}]\n",
+         "data[0].money: must be true or false"),
+        ("version: 1\nsystem: s\ndata: [{name: a, residency: eu}]\n",
+         "data[0].residency: must be a list"),
+        (MINIMAL + "deployment: {regions: [eu, us]}\n"
+         "services: []\n", ""),  # valid: an empty service list
+        ("version: 1\nsystem: s\ndeployment: {regions: [eu, us]}\n"
+         "data: [{name: a, residency: [asia]}]\n",
+         "data[0].residency[0]: 'asia' is not a declared region"),
+        (MINIMAL + "services:\n  - {name: a, calls: [b]}\n",
+         "services[0].calls[0]: 'b' is not a declared service"),
+        (MINIMAL + "services:\n  - {name: a, calls: [a]}\n", "service 'a' calls itself"),
+        (MINIMAL + "services:\n  - {name: pay}\ntransactions:\n"
+         "  - {name: t, steps: [x, x], services: [pay]}\n",
+         "transactions[0].steps[1]: duplicate step name 'x'"),
+        (MINIMAL + "services:\n  - {name: payments}\ntransactions:\n"
+         "  - {name: t, steps: [x], services: [payment]}\n",
+         "'payment' is not a declared service; expected one of payments (did you mean 'payments'?)"),
+        (MINIMAL + "transactions:\n  - {name: t, steps: []}\n", "transactions[0].steps: too few"),
+        ("- just\n- a list\n", "the document must be a mapping"),
+        ("", "the document must be a mapping"),
+    ],
+)
+def test_bad_input_is_located_and_explained(text: str, expected: str) -> None:
+    if not expected:
+        load_text(text)
+        return
+    found = problems(text)
+    assert any(expected in p for p in found), found
+
+
+def test_unknown_key_suggests_the_closest() -> None:
+    [problem] = problems(MINIMAL + "deployment: {regions: 2, writes_fron: all-regions}\n")
+    assert "unknown key 'writes_fron'" in problem
+    assert "did you mean 'writes_from'?" in problem
+    assert problem.startswith("req.yaml:5:39: deployment.writes_fron")
+
+
+def test_every_problem_of_a_section_is_reported_at_once() -> None:
+    found = problems(MINIMAL + "availability: {target: 100, node_failures_tolerated: -1}\n")
+    assert len(found) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("version: 1\nsystem: [unclosed\n", "not valid YAML"),
+        ("a: 1\na: 2\n", "duplicate key 'a'"),
+        ("!!python/object/apply:os.system ['echo hacked']\n", "unsupported YAML tag"),
+        ("a: !!set {x, y}\n", "unsupported YAML tag"),
+        ("x: !!python/name:os.system\n", "unsupported YAML value"),
+        ("? [a, b]\n: 1\n", "mapping key is not a string"),
+        ("--- 1\n--- 2\n", "not valid YAML"),
+        ("a: &a [1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+         "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+         "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n", "document too large after alias expansion"),
+        ("[" * 5000 + "]" * 5000, "nests too deeply"),
+    ],
+)
+def test_hostile_yaml_is_refused_safely(text: str, expected: str) -> None:
+    with pytest.raises(InputError) as caught:
+        yamlsource.parse(text, "evil.yaml")
+    assert expected in str(caught.value)
+
+
+def test_file_errors_name_the_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="missing.yaml: file not found"):
+        requirements.load(str(tmp_path / "missing.yaml"))
+    with pytest.raises(InputError, match="is a directory"):
+        requirements.load(str(tmp_path))
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"version: 1\nsystem: \xff\xfe\n")
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        requirements.load(str(binary))
+
+
+def test_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(MINIMAL))
+    assert requirements.load("-").system == "shop"
