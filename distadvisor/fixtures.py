@@ -27,7 +27,7 @@ from typing import Any
 from . import engine, requirements, yamlsource
 from .errors import InputError, Location, Problem
 from .recommendation import Recommendation
-from .rules import FIXTURE_SUFFIX, RuleSet
+from .rules import FIXTURE_SUFFIX, Rule, RuleSet
 
 CASE_KEYS = ("name", "requirements", "fires", "silent", "expect")
 EXPECT_KEYS = ("entities", "patterns", "findings")
@@ -169,9 +169,14 @@ def uncovered(cases: list[Case], ruleset: RuleSet, framework: str) -> list[str]:
             continue
         if rule.id not in fires:
             gaps.append(f"{rule.id} has no case where it fires")
-        if rule.id not in silent:
+        if rule.id not in silent and not _cannot_be_silent(rule, ruleset):
             gaps.append(f"{rule.id} has no case where it stays silent")
     return gaps
+
+
+def _cannot_be_silent(rule: Rule, ruleset: RuleSet) -> bool:
+    """The only rule concluding a field, unconditionally, fires on every document."""
+    return bool(rule.slot) and rule.when.comparisons() == 0 and len(ruleset.for_slot(rule.slot or "")) == 1 and not rule.when.facts()
 
 
 @dataclass

@@ -1,17 +1,38 @@
 """The report people read in a terminal: a table per kind of data, then patterns and
-findings, each with the rules behind it. rich handles width, colour and NO_COLOR."""
+findings, each with the rules behind it. rich handles width, colour and NO_COLOR.
+
+Every string from the requirements or the rules goes in as `Text`, never as markup,
+so a name or message containing `[brackets]` prints as written.
+"""
 
 from __future__ import annotations
+
+from itertools import groupby
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..recommendation import Recommendation
+from ..recommendation import PatternAdvice, Reason, Recommendation
 from .labels import FIELD_LABELS, show
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _reason(reason: Reason) -> Text:
+    text = Text(reason.text + " ")
+    text.append(f"[{reason.rule}]", style="dim")
+    return text
+
+
+def _distinct_reasons(patterns: list[PatternAdvice]) -> list[Reason]:
+    """One reason per rule: the same rule applied to several subjects reads alike."""
+    seen: dict[str, Reason] = {}
+    for pattern in patterns:
+        for reason in pattern.because:
+            seen.setdefault(reason.rule, reason)
+    return list(seen.values())
 
 
 def render(rec: Recommendation, console: Console) -> None:
@@ -20,48 +41,48 @@ def render(rec: Recommendation, console: Console) -> None:
         title.append(f"\n{rec.description}", style="dim")
     console.print(title)
     for entity in rec.entities:
-        table = Table(show_header=False, box=None, padding=(0, 1), expand=False)
-        table.add_column(style="bold")
+        table = Table(show_header=False, box=None, padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        table.add_column(style="dim")
+        table.add_column(style="dim", overflow="fold")
         rules = {r.field: r.rule for r in entity.because}
         for field, value in entity.conclusions.items():
-            table.add_row(FIELD_LABELS[field], show(field, value), rules.get(field, ""))
-        reasons = Text()
-        for reason in entity.because:
-            reasons.append(f"\n• {reason.text} ", style="")
-            reasons.append(f"[{reason.rule}]", style="dim")
+            shown = "\n".join(value) if field == "datastores" and value else show(field, value)
+            table.add_row(FIELD_LABELS[field], Text(shown), Text(rules.get(field, "")))
+        reasons = [Text("• ").append(_reason(r)) for r in entity.because]
         console.print(
             Panel(
-                Group(table, reasons),
-                title=f"[bold]{entity.name}[/]",
+                Group(table, Text(""), *reasons),
+                title=Text(entity.name, style="bold"),
                 title_align="left",
-                subtitle=entity.path,
+                subtitle=Text(entity.path),
                 subtitle_align="right",
             )
         )
     if rec.patterns:
-        table = Table(title="Patterns", title_justify="left", show_lines=False, expand=True)
+        table = Table(title="Patterns", title_justify="left", expand=True, show_lines=True)
         table.add_column("Pattern", style="bold", no_wrap=True)
-        table.add_column("For", no_wrap=True)
-        table.add_column("Scaffold", no_wrap=True)
-        table.add_column("Why")
-        for pattern in rec.patterns:
-            why = "\n".join(f"{r.text} [{r.rule}]" for r in pattern.because)
-            scaffold = f"distadvisor scaffold {pattern.scaffold}" if pattern.scaffold else ""
-            table.add_row(pattern.pattern, pattern.subject, scaffold, why)
+        table.add_column("For")
+        table.add_column("Why", ratio=3)
+        for name, group in groupby(rec.patterns, key=lambda p: p.pattern):
+            members = list(group)
+            label = Text(name)
+            if members[0].scaffold:
+                label.append(f"\nscaffold {members[0].scaffold}", style="green")
+            why = Text("\n").join(_reason(r) for r in _distinct_reasons(members))
+            table.add_row(label, Text(", ".join(p.subject for p in members)), why)
         console.print(table)
+    if not rec.findings:
+        console.print(Text("Findings: none; the requirements hold together.", style="green"))
+        return
     table = Table(title="Findings", title_justify="left", expand=True)
     table.add_column("Severity", no_wrap=True)
-    table.add_column("Where", no_wrap=True)
-    table.add_column("Finding")
+    table.add_column("Where", overflow="fold")
+    table.add_column("Finding", ratio=3)
     for finding in rec.findings:
         table.add_row(
             Text(finding.severity, style=SEVERITY_STYLES[finding.severity]),
-            finding.path or "(system)",
-            f"{finding.text} [{finding.rule}]",
+            Text(finding.path or "(system)"),
+            Text(finding.text + " ").append(f"[{finding.rule}]", style="dim"),
         )
-    if rec.findings:
-        console.print(table)
-    else:
-        console.print(Text("Findings: none: the requirements hold together.", style="green"))
+    console.print(table)

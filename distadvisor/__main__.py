@@ -1,0 +1,5 @@
+"""`python -m distadvisor`."""
+
+from .cli import main
+
+main()
