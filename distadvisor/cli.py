@@ -18,14 +18,16 @@ from typer.core import TyperGroup
 
 from .errors import InputError
 
+
 class _RootGroup(TyperGroup):
     """The top-level group; `scaffold` is mounted lazily, so its templates and option
     declarations are read only when it is used."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    # typer's vendored click Context is private; Any keeps the override compatible.
+    def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), "scaffold"]
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name == "scaffold":
             from .scaffold_cli import group
 

@@ -176,7 +176,9 @@ def uncovered(cases: list[Case], ruleset: RuleSet, framework: str) -> list[str]:
 
 def _cannot_be_silent(rule: Rule, ruleset: RuleSet) -> bool:
     """The only rule concluding a field, unconditionally, fires on every document."""
-    return bool(rule.slot) and rule.when.comparisons() == 0 and len(ruleset.for_slot(rule.slot or "")) == 1 and not rule.when.facts()
+    if rule.slot is None or rule.when.facts():
+        return False
+    return len(ruleset.for_slot(rule.slot)) == 1
 
 
 @dataclass

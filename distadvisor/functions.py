@@ -51,22 +51,35 @@ def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
     return 100.0 * up
 
 
-def round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float:
-    """The least round trip a write from the worst-placed region needs to reach a majority.
+def _majority_round_trips(network: NetworkTable, names: list[str], count: int) -> list[float]:
+    """For each region, the round trip it needs to hear from a majority of regions.
 
-    No protocol can acknowledge a strongly consistent write sooner: the writer's region
-    must hear from a majority of regions. Unknown pairs (or unnamed regions) use the
-    table's typical minimum between regions.
+    Unknown pairs (or unnamed regions) use the table's typical minimum between regions.
     """
     regions = list(names) if names else [f"region-{i}" for i in range(int(count))]
     if len(regions) < 2:
-        return 0.0
-    others_needed = len(regions) // 2  # a majority, counting the writer's own region
-    worst = 0.0
-    for origin in regions:
-        trips = sorted(network.between(origin, other) for other in regions if other != origin)
-        worst = max(worst, trips[others_needed - 1])
-    return worst
+        return [0.0]
+    others_needed = len(regions) // 2  # a majority, counting the region's own vote
+    return [
+        sorted(network.between(origin, other) for other in regions if other != origin)[
+            others_needed - 1
+        ]
+        for origin in regions
+    ]
+
+
+def round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float:
+    """The least round trip a write from the worst-placed region needs to reach a majority.
+
+    When writes enter everywhere, no protocol acknowledges a strongly consistent write
+    from that region sooner.
+    """
+    return max(_majority_round_trips(network, names, count))
+
+
+def leader_round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float:
+    """The same round trip from the best-placed region: the floor for a single leader."""
+    return min(_majority_round_trips(network, names, count))
 
 
 def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
@@ -91,6 +104,13 @@ def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
             NUMBER,
             lambda names, count: round_trip_ms(network, names, count),
             "round_trip_ms(region_names, region_count): least majority round trip for a write.",
+        ),
+        "leader_round_trip_ms": Function(
+            (LIST, NUMBER),
+            NUMBER,
+            lambda names, count: leader_round_trip_ms(network, names, count),
+            "leader_round_trip_ms(region_names, region_count): majority round trip of the"
+            " best-placed leader.",
         ),
         "datastores": Function(
             (STRING, STRING, STRING, STRING, STRING),

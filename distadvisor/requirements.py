@@ -389,7 +389,7 @@ def _check_unique(v: _Validator, names: list[str], path: PathKey, what: str) -> 
     for i, name in enumerate(names):
         if name in seen:
             v.problem(
-                (*path, i, "name") if what != "step" else (*path, i),
+                (*path, i, "name") if what in ("data", "service", "transaction") else (*path, i),
                 f"duplicate {what} name '{name}'",
                 f"names unique within '{format_path(path)}'",
                 hint=f"first used at {format_path((*path, seen[name]))}",
@@ -436,6 +436,7 @@ def _cross_checks(v: _Validator, req: Requirements) -> None:
                 _check_reference(v, region, region_names, ("data", i, "residency", j), "region")
     service_names = [s.name for s in req.services]
     for i, service in enumerate(req.services):
+        _check_unique(v, list(service.calls), ("services", i, "calls"), "call")
         for j, callee in enumerate(service.calls):
             if callee == service.name:
                 v.problem(("services", i, "calls", j), f"service '{callee}' calls itself")

@@ -57,7 +57,9 @@ def test_order_platform_recommendation(cli: CLI) -> None:
                    and p["pattern"] == "circuit-breaker")
     assert breaker["scaffold"] == "circuit-breaker"
     # The example declares a breaker for the carrier but not for the payment provider.
-    unprotected = [f["path"] for f in doc["findings"] if f["rule"] == "findings.external-unprotected"]
+    unprotected = [
+        f["path"] for f in doc["findings"] if f["rule"] == "findings.external-unprotected"
+    ]
     assert unprotected == ["services[5].protected_by"]
     assert result.exit_code == 0  # warnings only, and --fail-on defaults to error
 

@@ -92,12 +92,15 @@ def test_regions_as_names_count_and_keep_their_names() -> None:
         (MINIMAL + "services:\n  - {name: a, calls: [b]}\n",
          "services[0].calls[0]: 'b' is not a declared service"),
         (MINIMAL + "services:\n  - {name: a, calls: [a]}\n", "service 'a' calls itself"),
+        (MINIMAL + "services:\n  - {name: a, calls: [b, b]}\n  - {name: b}\n",
+         "services[0].calls[1]: duplicate call name 'b'"),
         (MINIMAL + "services:\n  - {name: pay}\ntransactions:\n"
          "  - {name: t, steps: [x, x], services: [pay]}\n",
          "transactions[0].steps[1]: duplicate step name 'x'"),
         (MINIMAL + "services:\n  - {name: payments}\ntransactions:\n"
          "  - {name: t, steps: [x], services: [payment]}\n",
-         "'payment' is not a declared service; expected one of payments (did you mean 'payments'?)"),
+         "'payment' is not a declared service; expected one of payments"
+         " (did you mean 'payments'?)"),
         (MINIMAL + "transactions:\n  - {name: t, steps: []}\n", "transactions[0].steps: too few"),
         ("- just\n- a list\n", "the document must be a mapping"),
         ("", "the document must be a mapping"),
@@ -147,7 +150,7 @@ def test_hostile_yaml_is_refused_safely(text: str, expected: str) -> None:
 
 
 def test_file_errors_name_the_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="missing.yaml: file not found"):
+    with pytest.raises(InputError, match=r"missing\.yaml: file not found"):
         requirements.load(str(tmp_path / "missing.yaml"))
     with pytest.raises(InputError, match="is a directory"):
         requirements.load(str(tmp_path))
