@@ -1,0 +1,103 @@
+"""The consistent-hash scaffold's `--compat uhashring` maps keys exactly as uhashring.
+
+The generated tests must stay standard-library only, so the proof against the real
+library lives here: the module is generated through the scaffold API and compared
+with uhashring's HashRing on many random keys, through weights, weight changes and
+removals. uhashring comes with the test extras; without it this file is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import random
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from distadvisor.scaffold import load_patterns, render, resolve_options, snake_case, write_files
+
+uhashring = pytest.importorskip("uhashring")
+
+
+def generate(tmp_path: Path, class_name: str, options: dict[str, object]) -> Any:
+    """The class `class_name` of a freshly generated consistent-hash module."""
+    spec = load_patterns()["consistent-hash"]
+    write_files(render(spec, class_name, resolve_options(spec, options)), tmp_path)
+    module = snake_case(class_name)
+    loader = importlib.util.spec_from_file_location(module, tmp_path / f"{module}.py")
+    assert loader is not None and loader.loader is not None
+    generated: ModuleType = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(generated)
+    return getattr(generated, class_name)
+
+
+def random_keys(seed: int, count: int = 5000) -> list[str | bytes]:
+    """str keys of every length and alphabet, and bytes keys (uhashring hashes str(b))."""
+    rng = random.Random(seed)
+    alphabet = "abcXYZ019:/-_ éß漢🔑"
+    keys: list[str | bytes] = []
+    for index in range(count):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24)))
+        keys.append(text.encode() if index % 5 == 0 else text)
+    return keys
+
+
+def int_hash(name: str) -> Callable[[object], int]:
+    """A uhashring hash_fn: the integer of the hex digest of str(key)."""
+    return lambda key: int(hashlib.new(name, str(key).encode()).hexdigest(), 16)
+
+
+def assert_same_mapping(ours: Any, theirs: Any, keys: Sequence[str | bytes]) -> None:
+    mismatches = [key for key in keys if ours.get_node(key) != theirs.get_node(key)]
+    assert not mismatches, f"{len(mismatches)} keys differ, e.g. {mismatches[:3]!r}"
+    for key in keys[:500]:
+        preference = [conf["nodename"] for conf in theirs.range(key, 3)]
+        assert ours.get_nodes(key, 3) == preference
+
+
+@pytest.mark.parametrize(
+    ("options", "ring_kwargs"),
+    [
+        ({"compat": "uhashring"}, {}),
+        ({"compat": "uhashring", "vnodes": 40}, {"vnodes": 40}),
+        ({"compat": "uhashring", "hash": "sha1"}, {"hash_fn": int_hash("sha1")}),
+        ({"compat": "uhashring", "hash": "blake2s"}, {"hash_fn": int_hash("blake2s")}),
+        ({"compat": "uhashring", "bounded_loads": True}, {}),
+    ],
+    ids=["default", "vnodes-40", "sha1", "blake2s", "bounded-loads"],
+)
+def test_get_node_equals_uhashring_through_membership_changes(
+    tmp_path: Path, options: dict[str, object], ring_kwargs: dict[str, object]
+) -> None:
+    ring_class = generate(tmp_path, "RingCompatCheck", options)
+    nodes = [f"cache-{i}.example:11211" for i in range(10)]
+    ours, theirs = ring_class(nodes), uhashring.HashRing(nodes=nodes, **ring_kwargs)
+    assert_same_mapping(ours, theirs, random_keys(1))
+
+    for node, weight in [("heavy", 3), ("medium", 2), ("cache-3.example:11211", 4)]:
+        ours.add_node(node, weight)
+        theirs.add_node(node, {"weight": weight})
+    assert_same_mapping(ours, theirs, random_keys(2))
+
+    for node in ["cache-0.example:11211", "medium", "cache-7.example:11211"]:
+        ours.remove_node(node)
+        theirs.remove_node(node)
+    ours.add_node("cache-3.example:11211", 1)
+    theirs.add_node("cache-3.example:11211", {"weight": 1})
+    assert ours.nodes == {name: conf["weight"] for name, conf in theirs.nodes.items()}
+    assert_same_mapping(ours, theirs, random_keys(3))
+
+
+def test_native_mode_is_not_uhashring_for_bytes_keys(tmp_path: Path) -> None:
+    """The difference compat makes: native hashes b"k" as "k", uhashring as "b'k'"."""
+    ring_class = generate(tmp_path, "RingNativeCheck", {"hash": "md5"})
+    nodes = [f"node-{i}" for i in range(10)]
+    ours, theirs = ring_class(nodes), uhashring.HashRing(nodes=nodes)
+    text_keys = [key for key in random_keys(4) if isinstance(key, str)]
+    assert_same_mapping(ours, theirs, text_keys)
+    as_bytes = [key.encode() for key in text_keys]
+    assert any(ours.get_node(key) != theirs.get_node(key) for key in as_bytes)
