@@ -190,7 +190,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Con
         result.ruff.setdefault(file, []).append(f"{item['code']} line {item['location']['row']}: "
                                                 f"{item['message']}")
 
-    cache = pytestconfig.cache.mkdir("scaffold-mypy") if pytestconfig.cache else folder / ".mypy"
+    # pytest's cache (absent under -p no:cacheprovider) keeps mypy warm between runs.
+    pytest_cache = getattr(pytestconfig, "cache", None)
+    cache = pytest_cache.mkdir("scaffold-mypy") if pytest_cache else folder / ".mypy"
     mypy = run_tool(["mypy", "--strict", "--no-error-summary", "--cache-dir", str(cache),
                      "."], folder)
     for line in (mypy.stdout + mypy.stderr).splitlines():
