@@ -6,9 +6,8 @@ load against the contract's vocabularies, each entry with its source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import yamlsource
 from .errors import InputError, Problem
@@ -22,8 +21,7 @@ from .vocabulary import (
 )
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     """One tunable setting of a store and what it delivers."""
 
     name: str
@@ -33,8 +31,7 @@ class Level:
     conflicts: tuple[str, ...]  # how concurrent writes are resolved at this level
 
 
-@dataclass(frozen=True)
-class Store:
+class Store(NamedTuple):
     name: str
     pacelc: str  # its class by default (Abadi 2012 where the system is in that paper)
     partitioning: tuple[str, ...]
@@ -43,8 +40,7 @@ class Store:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     stores: tuple[Store, ...]
 
     def matching(
@@ -82,8 +78,7 @@ class Catalogue:
         return found
 
 
-@dataclass(frozen=True)
-class NetworkTable:
+class NetworkTable(NamedTuple):
     default_ms: float
     pairs: dict[frozenset[str], float]
     source: str

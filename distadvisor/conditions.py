@@ -19,13 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # --- types ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Type:
+class Type(NamedTuple):
     """The static type of a fact or expression."""
 
     kind: str  # bool | number | string | list | object
@@ -46,8 +45,7 @@ STRING = Type("string")
 LIST = Type("list")
 
 
-@dataclass(frozen=True)
-class Function:
+class Function(NamedTuple):
     """A pure function rules may call by name, with its signature for checking."""
 
     params: tuple[Type, ...]
@@ -77,8 +75,7 @@ _TOKEN = re.compile(
 _KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str
     text: str
     column: int
@@ -125,7 +122,7 @@ class Expr:
         return 0
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Literal(Expr):
     value: Any
     type: Type
@@ -134,7 +131,7 @@ class Literal(Expr):
         return self.value
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Fact(Expr):
     root: str  # the fact in the schema, e.g. entity.quorum
     keys: tuple[str, ...]  # object fields below it, e.g. ("n",)
@@ -150,7 +147,7 @@ class Fact(Expr):
         return {self.root}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Call(Expr):
     name: str
     function: Function
@@ -167,7 +164,7 @@ class Call(Expr):
         return sum(a.comparisons() for a in self.args)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ListExpr(Expr):
     items: list[Expr]
     type: Type = LIST
@@ -179,7 +176,7 @@ class ListExpr(Expr):
         return set().union(*(i.facts() for i in self.items)) if self.items else set()
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Not(Expr):
     operand: Expr
     type: Type = BOOL
@@ -194,7 +191,7 @@ class Not(Expr):
         return self.operand.comparisons()
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Logic(Expr):
     op: str  # and | or
     operands: list[Expr]
@@ -242,7 +239,7 @@ def _arith(op: str, left: Any, right: Any) -> Any:
     return None if right == 0 else left / right
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Binary(Expr):
     op: str
     left: Expr
@@ -510,7 +507,7 @@ def schema_paths(schema: Mapping[str, Type]) -> Sequence[str]:
     return sorted(schema)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Template:
     """A message with `{fact.path}` placeholders, checked on load like a condition."""
 

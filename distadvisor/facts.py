@@ -9,11 +9,11 @@ declarations, so the condition checker knows every field and its vocabulary.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .conditions import BOOL, LIST, NUMBER, STRING, Type
 from .requirements import (
@@ -25,6 +25,7 @@ from .requirements import (
     Service,
     Transaction,
     Workload,
+    field_types,
 )
 from .vocabulary import ENTITY_SLOTS
 
@@ -36,7 +37,7 @@ def _fact_type(hint: Any) -> Type:
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
         base = _fact_type(inner[0])
-        return dataclasses.replace(base, nullable=True)
+        return base._replace(nullable=True)
     if origin is Literal:
         return Type("string", tuple(str(a) for a in args))
     if origin is tuple:
@@ -49,7 +50,7 @@ def _fact_type(hint: Any) -> Type:
 
 
 def _section_types(prefix: str, cls: type) -> dict[str, Type]:
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     return {f"{prefix}.{f.name}": _fact_type(hints[f.name]) for f in dataclasses.fields(cls)}
 
 
@@ -58,7 +59,7 @@ def _system_types() -> dict[str, Type]:
         "system.name": STRING,
         "deployment.region_count": NUMBER,
         "deployment.region_names": LIST,
-        "deployment.writes_from": _fact_type(typing.get_type_hints(Deployment)["writes_from"]),
+        "deployment.writes_from": _fact_type(field_types(Deployment)["writes_from"]),
     }
     schema |= _section_types("workload", Workload)
     schema |= _section_types("latency_budget_ms", LatencyBudget)
@@ -66,8 +67,10 @@ def _system_types() -> dict[str, Type]:
     return schema
 
 
+@functools.cache
 def schema_for(scope: str) -> dict[str, Type]:
-    """Every fact a rule of this scope may read, with its type."""
+    """Every fact a rule of this scope may read, with its type (built once per scope;
+    callers only read it)."""
     schema = _system_types()
     if scope == "entity":
         schema |= _section_types("entity", Entity)
@@ -83,8 +86,7 @@ def schema_for(scope: str) -> dict[str, Type]:
     return schema
 
 
-@dataclass(frozen=True)
-class Subject:
+class Subject(NamedTuple):
     """One object a scope's rules run over: its name, its path in the file, its facts."""
 
     scope: str

@@ -5,14 +5,12 @@ Every renderer is a function of this; none re-derives a conclusion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 SCHEMA = "distadvisor/recommendation/v1"
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """A rule that shaped a conclusion, with its explanation for this system."""
 
     rule: str
@@ -26,8 +24,7 @@ class Reason:
         return out
 
 
-@dataclass(frozen=True)
-class EntityAdvice:
+class EntityAdvice(NamedTuple):
     name: str
     path: str
     conclusions: dict[str, Any]  # field -> value, in the contract's field order
@@ -37,8 +34,7 @@ class EntityAdvice:
         return {**self.conclusions, "because": [r.to_dict() for r in self.because]}
 
 
-@dataclass(frozen=True)
-class PatternAdvice:
+class PatternAdvice(NamedTuple):
     pattern: str
     subject: str  # the data, service, transaction or system it is for
     path: str
@@ -54,8 +50,7 @@ class PatternAdvice:
         }
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     severity: str
     rule: str
     text: str
@@ -65,8 +60,7 @@ class Finding:
         return {"severity": self.severity, "rule": self.rule, "text": self.text, "path": self.path}
 
 
-@dataclass(frozen=True)
-class Recommendation:
+class Recommendation(NamedTuple):
     system: str
     description: str
     entities: tuple[EntityAdvice, ...]

@@ -6,7 +6,6 @@ derived from these declarations, so a field is described once. The loader, the
 questionnaire and `--data` all end in `from_document`, so their errors read the same.
 """
 
-from __future__ import annotations
 
 import dataclasses
 import difflib
@@ -227,6 +226,17 @@ class Requirements:
 
 # --- validation -----------------------------------------------------------------------
 
+
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
+def field_types(cls: type) -> dict[str, Any]:
+    """A section's resolved field types (resolving annotations is slow: done once)."""
+    if cls not in _FIELD_TYPES:
+        _FIELD_TYPES[cls] = typing.get_type_hints(cls)
+    return _FIELD_TYPES[cls]
+
+
 Section = TypeVar("Section")
 
 
@@ -263,7 +273,7 @@ class _Validator:
             what = "the document" if not path else f"'{format_path(path)}'"
             self.problem(path, f"{what} must be a mapping", "a mapping of fields", _describe(raw))
             return None
-        hints = typing.get_type_hints(cls)
+        hints = field_types(cls)
         fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         for key in raw:
             if key not in fields:

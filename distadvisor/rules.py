@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import yamlsource
 from .catalogue import Catalogue, NetworkTable, load_catalogue, load_network
@@ -64,8 +63,7 @@ RESERVED = ("questions.yaml",)
 FIXTURE_SUFFIX = ".test.yaml"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     framework: str
     scope: str
@@ -110,8 +108,7 @@ class Rule:
         return (-self.priority, -self.when.comparisons(), self.id)
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class RuleSet(NamedTuple):
     rules: tuple[Rule, ...]
     slot_order: tuple[str, ...]  # entity fields in the order they can be concluded
     catalogue: Catalogue

@@ -12,24 +12,22 @@ start-up time matters.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import difflib
 import keyword
 import math
 import os
 import re
-import shlex
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, yamlsource
 from .errors import InputError, Location, Problem
 from .resources import templates_dir
+from .vocabulary import PATTERNS
 
 OPTION_TYPES = ("int", "float", "bool", "choice", "identifiers", "exceptions")
 
@@ -105,8 +103,6 @@ def load_patterns(templates: Path | None = None) -> dict[str, PatternSpec]:
     A folder without a pattern.yaml, or a malformed one, is an InputError naming the
     file and the field: a half-declared pattern must not silently disappear.
     """
-    import yaml
-
     root = templates if templates is not None else templates_dir()
     if not root.is_dir():
         raise InputError.single(
@@ -126,15 +122,9 @@ def load_patterns(templates: Path | None = None) -> dict[str, PatternSpec]:
             )
             continue
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            column = mark.column + 1 if mark is not None else None
-            problems.append(
-                Problem(f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                        Location(str(spec_file), line, column))
-            )
+            data = yamlsource.parse(text, str(spec_file)).data
+        except InputError as exc:
+            problems.extend(exc.problems)
             continue
         try:
             spec = _parse_pattern(data, spec_file)
@@ -232,6 +222,10 @@ def _parse_pattern(data: object, file: Path) -> PatternSpec:
                     found=repr(name))
     summary = fields.text("summary")
     implements = fields.names("implements")
+    for pattern in implements:
+        if pattern not in PATTERNS:
+            fields.fail("implements", "not a pattern the advisor recommends",
+                        expected="names from: " + ", ".join(PATTERNS), found=repr(pattern))
     supports_async = fields.flag("async")
 
     options: list[OptionSpec] = []
@@ -528,6 +522,8 @@ def build_header(spec: PatternSpec, class_name: str, options: Mapping[str, objec
     88-column limit; an option whose value alone is too long goes on the last line,
     which carries `# noqa: E501` (also a shell comment, so copying still works).
     """
+    import shlex
+
     chunks = [
         ["distadvisor", "scaffold", spec.pattern], ["--name", class_name], ["--out", "."],
         ["--force"],
@@ -599,6 +595,8 @@ def render(spec: PatternSpec, class_name: str, options: Mapping[str, object], *,
 
 def _check_name_is_free(source: str, class_name: str, spec: PatternSpec, target: str) -> None:
     """Reject a NAME that the generated module also uses for something else."""
+    import ast
+
     tree = ast.parse(source, filename=target)
     bound: list[str] = []
     for node in tree.body:
@@ -670,6 +668,8 @@ def write_files(files: Mapping[str, str], out: Path, *, force: bool = False,
 
 def _write_atomically(path: Path, content: str) -> None:
     """Write via a temp file in the same folder + os.replace: readers never see half a file."""
+    import tempfile
+
     descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
                                              suffix=".tmp")
     try:

@@ -9,9 +9,8 @@ expansion so a "billion laughs" document cannot exhaust memory.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -38,8 +37,7 @@ def format_path(path: PathKey) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """A parsed YAML document: plain data plus the position of every node."""
 
     data: Any
@@ -61,6 +59,9 @@ _COLLECTION_TAGS: dict[type, str] = {
     yaml.MappingNode: "tag:yaml.org,2002:map",
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
 }
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Composer:
@@ -93,32 +94,39 @@ class _Composer:
             return dict(self._pairs(node, path))
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == _STR_TAG:  # most scalars: no need for the constructor's machinery
+            return node.value
         return self.constructor.construct_object(node, deep=True)
 
     def _pairs(self, node: yaml.MappingNode, path: PathKey) -> Iterator[tuple[str, Any]]:
         seen: set[str] = set()
         self.constructor.flatten_mapping(node)  # resolves `<<` merge keys
         for key_node, value_node in node.value:
-            key = self.constructor.construct_object(key_node, deep=True)
-            where = Location(
-                self.source,
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-                format_path(path),
-            )
-            if not isinstance(key, str):
-                raise InputError.single(
-                    "mapping key is not a string",
-                    where,
-                    expected="a name",
-                    found=f"{type(key).__name__} {key!r}",
-                )
+            if key_node.tag == _STR_TAG:
+                key = key_node.value
+            else:
+                key = self.constructor.construct_object(key_node, deep=True)
+                if not isinstance(key, str):
+                    raise self._key_error(
+                        key_node,
+                        path,
+                        "mapping key is not a string",
+                        expected="a name",
+                        found=f"{type(key).__name__} {key!r}",
+                    )
             if key in seen:
-                raise InputError.single(
-                    f"duplicate key '{key}'", where, expected="each key once in a mapping"
+                raise self._key_error(
+                    key_node, path, f"duplicate key '{key}'", expected="each key once in a mapping"
                 )
             seen.add(key)
             yield key, self.value(value_node, (*path, key))
+
+    def _key_error(
+        self, key_node: yaml.Node, path: PathKey, message: str, *, expected: str, found: str = ""
+    ) -> InputError:
+        mark = key_node.start_mark
+        where = Location(self.source, mark.line + 1, mark.column + 1, format_path(path))
+        return InputError.single(message, where, expected=expected, found=found)
 
 
 def parse(text: str, source: str) -> Document:
