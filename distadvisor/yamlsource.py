@@ -137,6 +137,12 @@ def parse(text: str, source: str) -> Document:
         raise InputError.single(
             "document nests too deeply", Location(source), expected="a flatter document"
         ) from None
+    except UnicodeEncodeError as exc:  # lone surrogates, e.g. from undecodable stdin
+        raise InputError.single(
+            "not valid Unicode text",
+            Location(source),
+            found=f"character {exc.object[exc.start]!r} at offset {exc.start}",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)

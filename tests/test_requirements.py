@@ -141,6 +141,7 @@ def test_every_problem_of_a_section_is_reported_at_once() -> None:
          "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
          "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n", "document too large after alias expansion"),
         ("[" * 5000 + "]" * 5000, "nests too deeply"),
+        ("\ud800version: 1\n", "not valid Unicode text"),
     ],
 )
 def test_hostile_yaml_is_refused_safely(text: str, expected: str) -> None:
