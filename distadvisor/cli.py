@@ -107,14 +107,34 @@ def advise(
     fail_on: Annotated[
         Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
     ] = Severity.error,
+    scaffold_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--scaffold",
+            help="Also write every recommended pattern that has a scaffold into this folder.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="With --scaffold: overwrite files.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="With --scaffold: list the files, write nothing.")
+    ] = False,
 ) -> None:
     """Recommend an architecture for a requirements file, with the reasons."""
     from . import engine, requirements
 
-    def run():  # type: ignore[no-untyped-def]
-        return engine.advise(_ruleset(rules), requirements.load(file), _scaffold_names())
+    req = _guard(lambda: requirements.load(file))
+    rec = _guard(lambda: engine.advise(_ruleset(rules), req, _scaffold_names()))
+    if scaffold_dir is not None:
+        from . import scaffold, scaffold_plan
 
-    rec = _guard(run)
+        def write() -> list[Path]:
+            planned = scaffold_plan.plan(rec, req, scaffold.load_patterns())
+            return scaffold_plan.write(planned, scaffold_dir, force=force, dry_run=dry_run)
+
+        verb = "would write" if dry_run else "wrote"
+        for path in _guard(write):
+            print(f"{verb} {path}", file=sys.stderr)
     if fmt is Format.json:
         from .render import json as renderer
 

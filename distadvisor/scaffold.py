@@ -39,7 +39,8 @@ HEADER_WIDTH = 88
 # Option names the scaffold command itself uses for its own flags.
 RESERVED_OPTION_NAMES = frozenset({"name", "out", "force", "dry_run", "is_async", "list", "help"})
 
-_PATTERN_KEYS = ("pattern", "summary", "implements", "async", "options", "files")
+_PATTERN_KEYS = ("pattern", "summary", "implements", "async", "options", "files", "advise")
+_ADVISE_KEYS = ("per", "suffix", "options")
 _OPTION_KEYS = (
     "name", "type", "default", "help", "min", "max", "choices", "required", "min_items",
 )  # fmt: skip
@@ -79,6 +80,22 @@ class FileSpec:
 
 
 @dataclass(frozen=True)
+class AdviseSpec:
+    """How `advise --scaffold` writes this pattern for a recommendation.
+
+    `per: subject` writes one module per subject the pattern is recommended for (a
+    saga per transaction); `per: system` one module for the whole system (one breaker
+    class serves every dependency). The class is the CamelCase subject or system name
+    plus `suffix`; `options` maps an option to the subject's requirements field that
+    supplies it (a saga's steps come from its transaction's steps).
+    """
+
+    per: str = "system"
+    suffix: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class PatternSpec:
     """A scaffoldable pattern, as declared by its `pattern.yaml`."""
 
@@ -89,6 +106,7 @@ class PatternSpec:
     options: tuple[OptionSpec, ...]
     files: tuple[FileSpec, ...]
     directory: Path
+    advise: AdviseSpec = AdviseSpec()
 
     def option(self, name: str) -> OptionSpec:
         return next(option for option in self.options if option.name == name)
@@ -258,10 +276,36 @@ def _parse_pattern(data: object, file: Path) -> PatternSpec:
         fields.problems.extend(entry.problems)
         files.append(FileSpec(template, target))
 
+    advise = _parse_advise(fields.data.get("advise", {}), file, {o.name for o in options},
+                           fields.problems)
     if fields.problems:
         raise InputError(fields.problems)
     return PatternSpec(name, summary, implements, supports_async, tuple(options), tuple(files),
-                       file.parent)
+                       file.parent, advise)
+
+
+def _parse_advise(raw: object, file: Path, option_names: set[str],
+                  problems: list[Problem]) -> AdviseSpec:
+    fields = _Fields(raw, file, "advise", _ADVISE_KEYS)
+    per = fields.data.get("per", "system")
+    if per not in ("subject", "system"):
+        fields.fail("per", "unknown value", expected="subject | system", found=repr(per))
+    suffix = fields.data.get("suffix", "")
+    if not isinstance(suffix, str) or (suffix and not _ASCII_IDENTIFIER.match(suffix)):
+        fields.fail("suffix", "must be an identifier", found=_describe(suffix))
+        suffix = ""
+    bound = fields.data.get("options", {})
+    if not isinstance(bound, dict) or not all(
+        isinstance(v, str) and _ASCII_IDENTIFIER.match(v) for v in bound.values()
+    ):
+        fields.fail("options", "must map options to requirement field names", found=repr(bound))
+        bound = {}
+    for option in bound:
+        if option not in option_names:
+            fields.fail("options", f"unknown option {option!r}",
+                        expected="one of " + ", ".join(sorted(option_names)))
+    problems.extend(fields.problems)
+    return AdviseSpec(str(per), suffix, tuple(bound.items()))
 
 
 def _parse_option(raw: object, file: Path, path: str, problems: list[Problem]) -> OptionSpec | None:

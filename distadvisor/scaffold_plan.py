@@ -1,0 +1,98 @@
+"""From a recommendation to scaffolds: which modules `advise --scaffold DIR` writes.
+
+Each pattern's `pattern.yaml` says, in its `advise` block, whether it is written once
+per subject or once per system, how its class is named and which options come from
+the requirements. Everything is rendered and checked first; then the files are
+written together, so a clash or a bad value leaves the folder untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import scaffold
+from .errors import InputError, Location
+from .recommendation import Recommendation
+from .requirements import Requirements
+
+_SECTIONS = {"data": "data", "services": "services", "transactions": "transactions"}
+_PATH = re.compile(r"(\w+)\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Planned:
+    spec: scaffold.PatternSpec
+    class_name: str
+    options: dict[str, object]
+    because: str  # the recommendation it serves, for the summary
+
+
+def camel_case(name: str) -> str:
+    """`place_order` / `payment-provider` -> `PlaceOrder` / `PaymentProvider`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
+
+
+def _subject(req: Requirements, path: str) -> object | None:
+    match = _PATH.fullmatch(path)
+    if match is None or match.group(1) not in _SECTIONS:
+        return None
+    items = getattr(req, _SECTIONS[match.group(1)])
+    index = int(match.group(2))
+    return items[index] if index < len(items) else None
+
+
+def _bound_options(spec: scaffold.PatternSpec, subject: object, where: str) -> dict[str, object]:
+    raw: dict[str, object] = {}
+    for option, field in spec.advise.options:
+        if subject is None or not hasattr(subject, field):
+            raise InputError.single(
+                f"pattern {spec.pattern!r} takes {option!r} from {field!r}, which {where} lacks",
+                Location(str(spec.directory / "pattern.yaml"), path=f"advise.options.{option}"),
+            )
+        value = getattr(subject, field)
+        # Requirement names allow '-' and '.'; option identifiers do not.
+        raw[option] = [re.sub(r"[^A-Za-z0-9_]", "_", v) for v in value] if isinstance(
+            value, tuple
+        ) else value
+    return scaffold.resolve_options(spec, raw)
+
+
+def plan(
+    rec: Recommendation, req: Requirements, patterns: Mapping[str, scaffold.PatternSpec]
+) -> list[Planned]:
+    """The modules to write for every recommended pattern that has a scaffold."""
+    planned: dict[str, Planned] = {}
+    for advice in rec.patterns:
+        if advice.scaffold is None:
+            continue
+        spec = patterns[advice.scaffold]
+        if spec.advise.per == "system":
+            class_name = camel_case(rec.system) + spec.advise.suffix
+            subject: object | None = None
+        else:
+            class_name = camel_case(advice.subject) + spec.advise.suffix
+            subject = _subject(req, advice.path)
+        if class_name in planned:
+            continue  # one module per system already serves this subject
+        scaffold.validate_name(class_name)
+        options = _bound_options(spec, subject, advice.path or rec.system)
+        planned[class_name] = Planned(spec, class_name, options, f"{advice.pattern} for "
+                                      f"{advice.subject}")
+    return list(planned.values())
+
+
+def write(planned: list[Planned], out: Path, *, force: bool, dry_run: bool) -> list[Path]:
+    """Render every planned module, then write them all or nothing."""
+    files: dict[str, str] = {}
+    for item in planned:
+        for name, content in scaffold.render(item.spec, item.class_name, item.options).items():
+            if name in files:
+                raise InputError.single(
+                    f"two scaffolds would write {name}", Location(str(out / name)),
+                    hint="rename a subject so their class names differ",
+                )
+            files[name] = content
+    return scaffold.write_files(files, out, force=force, dry_run=dry_run)
