@@ -243,5 +243,13 @@ def rules_test(
         raise typer.Exit(1)
 
 
+# Each of these modules adds its commands; they import their heavy dependencies inside
+# the commands, so registering them costs nothing at start-up.
+from . import cli_ci, cli_diagram, cli_init  # noqa: E402
+
+for _module in (cli_ci, cli_diagram, cli_init):
+    _module.register(app)
+
+
 def main() -> None:
     app(prog_name="distadvisor")

@@ -1,0 +1,9 @@
+"""Commands of `distadvisor` added by this module (see register)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the application."""
