@@ -230,13 +230,16 @@ def _compare(op: str, left: Any, right: Any) -> bool:
 def _arith(op: str, left: Any, right: Any) -> Any:
     if left is None or right is None:
         return None
-    if op == "+":
-        return left + right
-    if op == "-":
-        return left - right
-    if op == "*":
-        return left * right
-    return None if right == 0 else left / right
+    try:
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        if op == "*":
+            return left * right
+        return None if right == 0 else left / right
+    except OverflowError:  # a product or quotient beyond a float: no value
+        return None
 
 
 @dataclass(eq=False, repr=False)
@@ -474,13 +477,23 @@ def parse_expression(
     """Parse and type-check one expression string."""
     if not text.strip():
         raise ConditionError("empty expression")
-    return _Parser(text, schema, functions).parse()
+    try:
+        return _Parser(text, schema, functions).parse()
+    except RecursionError:
+        raise ConditionError("expression nests too deeply") from None
 
 
 def parse_condition(
     raw: Any, schema: Mapping[str, Type], functions: Mapping[str, Function]
 ) -> Expr:
     """Parse a condition: an expression string or an all/any/not mapping of them."""
+    try:
+        return _condition(raw, schema, functions)
+    except RecursionError:
+        raise ConditionError("condition nests too deeply") from None
+
+
+def _condition(raw: Any, schema: Mapping[str, Type], functions: Mapping[str, Function]) -> Expr:
     if isinstance(raw, bool):
         return Literal(raw, BOOL)
     if isinstance(raw, str):
@@ -491,11 +504,11 @@ def parse_condition(
     if isinstance(raw, dict) and len(raw) == 1:
         ((key, value),) = raw.items()
         if key == "not":
-            return Not(parse_condition(value, schema, functions))
+            return Not(_condition(value, schema, functions))
         if key in ("all", "any"):
             if not isinstance(value, list) or not value:
                 raise ConditionError(f"'{key}' takes a non-empty list of conditions")
-            parts = [parse_condition(v, schema, functions) for v in value]
+            parts = [_condition(v, schema, functions) for v in value]
             return Logic("and" if key == "all" else "or", parts)
     raise ConditionError(
         "a condition is an expression string or one of {all: [...]}, {any: [...]}, {not: ...}"
@@ -527,8 +540,9 @@ class Template:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        # Six significant digits: enough for 99.9997%, no float noise.
+        return str(int(value)) if value.is_integer() else f"{value:.6g}"
     if isinstance(value, list | tuple):
         return ", ".join(_show(v) for v in value)
     if isinstance(value, dict):

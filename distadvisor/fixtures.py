@@ -11,7 +11,7 @@ Beside each rule file `<framework>.yaml` sits `<framework>.test.yaml`:
         expect:                       # optional: parts of the JSON that must match
           entities: {balance: {consistency: linearizable}}
           patterns: [{pattern: idempotency-key, for: balance}]
-          findings: [{rule: findings.money-last-write-wins, path: data[0].conflicts}]
+          findings: [{rule: findings.money-last-write-wins, path: "data[0].conflicts"}]
 
 Every rule of the file must appear in some case's `fires` and some case's `silent`,
 so each rule is proven both where it fires and where it must not.
@@ -99,21 +99,44 @@ def load_cases(path: Path, ruleset: RuleSet) -> list[Case]:
         for rule_id in fires + silent:
             if ruleset.by_id(rule_id) is None:
                 problems.append(Problem(f"case names unknown rule '{rule_id}'", doc.locate(at)))
-        if not isinstance(expect, dict) or any(k not in EXPECT_KEYS for k in expect):
+        if not _valid_expect(expect):
             problems.append(
-                Problem("'expect' takes entities, patterns, findings", doc.locate((*at, "expect")))
+                Problem(
+                    "malformed 'expect'",
+                    doc.locate((*at, "expect")),
+                    "entities: {name: {field: value}}, patterns: [{...}], findings: [{...}]",
+                )
             )
             continue
         if not isinstance(reqs, dict):
             problems.append(Problem("a case needs 'requirements' (a mapping)", doc.locate(at)))
             continue
         data = {"version": 1, "system": "fixture"} | reqs
-        marks = {k[2:]: v for k, v in doc.marks.items() if k[:3] == (*at, "requirements")}
+        prefix = (*at, "requirements")
+        marks = {k[len(prefix) :]: v for k, v in doc.marks.items() if k[: len(prefix)] == prefix}
         sub = yamlsource.Document(data, doc.source, marks)
+        try:  # a case whose requirements are invalid is a broken fixture, not a failure
+            requirements.from_document(sub)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
         cases.append(Case(str(name), path, doc.locate(at), sub, fires, silent, expect))
     if problems:
         raise InputError(problems)
     return cases
+
+
+def _valid_expect(expect: Any) -> bool:
+    if not isinstance(expect, dict) or any(k not in EXPECT_KEYS for k in expect):
+        return False
+    entities = expect.get("entities", {})
+    if not isinstance(entities, dict) or not all(isinstance(v, dict) for v in entities.values()):
+        return False
+    return all(
+        isinstance(expect.get(kind, []), list)
+        and all(isinstance(item, dict) for item in expect.get(kind, []))
+        for kind in ("patterns", "findings")
+    )
 
 
 def _contributors(rec: Recommendation) -> set[str]:
@@ -134,12 +157,7 @@ def _matches(actual: Any, expected: Any) -> bool:
 
 def run_case(case: Case, ruleset: RuleSet) -> Outcome:
     outcome = Outcome(case)
-    try:
-        req = requirements.from_document(case.document)
-    except InputError as exc:
-        outcome.failures.append(f"requirements are invalid: {exc}")
-        return outcome
-    rec = engine.advise(ruleset, req)
+    rec = engine.advise(ruleset, requirements.from_document(case.document))
     produced = rec.to_dict()
     fired = _contributors(rec)
     for rule_id in case.fires:

@@ -22,6 +22,7 @@ field has an unconditional fallback, and that no two fields depend on each other
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -61,6 +62,8 @@ FILE_KEYS = ("framework", "description", "scope", "rules")
 # Files in a rules folder that are not rule files.
 RESERVED = ("questions.yaml",)
 FIXTURE_SUFFIX = ".test.yaml"
+_FRAMEWORK = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+_RULE_ID = re.compile(r"[a-z][a-z0-9_-]{0,39}\.[a-z0-9][a-z0-9_.-]{0,79}")
 
 
 class Rule(NamedTuple):
@@ -175,8 +178,13 @@ class _FileLoader:
             return []
         self.unknown_keys(raw, FILE_KEYS, ())
         framework = raw.get("framework")
-        if not isinstance(framework, str) or not framework:
-            self.problem(("framework",), "missing or empty 'framework'", "a name")
+        if not isinstance(framework, str) or not _FRAMEWORK.fullmatch(framework):
+            self.problem(
+                ("framework",),
+                "missing or malformed 'framework'",
+                "a lower-case name such as 'consistency'",
+                repr(framework),
+            )
             framework = "?"
         scope = raw.get("scope", "entity")
         if scope not in SCOPES:
@@ -205,11 +213,15 @@ class _FileLoader:
         before = len(self.problems)
         self.unknown_keys(raw, RULE_KEYS, path)
         rule_id = raw.get("id")
-        if not isinstance(rule_id, str) or not rule_id.startswith(f"{framework}."):
+        if not (
+            isinstance(rule_id, str)
+            and rule_id.startswith(f"{framework}.")
+            and _RULE_ID.fullmatch(rule_id)
+        ):
             self.problem(
                 (*path, "id"),
-                "rule id missing or not in its framework",
-                f"'{framework}.<name>'",
+                "rule id missing, malformed or not in its framework",
+                f"'{framework}.<name>' in lower-case letters, digits, '_', '-' and '.'",
                 repr(rule_id),
             )
             rule_id = f"{framework}.?"
@@ -393,7 +405,7 @@ def _slot_order(rules: list[Rule]) -> tuple[list[str], list[Problem]]:
         if slot in order:
             return
         if slot in visiting:
-            cycle = [*visiting[visiting.index(slot):], slot]
+            cycle = [*visiting[visiting.index(slot) :], slot]
             culprits = [r.id for r in rules if r.slot in cycle]
             problems.append(
                 Problem(

@@ -20,6 +20,7 @@ PathKey = tuple[str | int, ...]
 
 # Generous for any real requirements or rule file, small enough to stop alias bombs.
 MAX_NODES = 200_000
+MAX_BYTES = 10_000_000
 
 # libyaml's safe loader when PyYAML was built with it: the same safe semantics, and
 # several times faster, which start-up feels.
@@ -62,6 +63,7 @@ _COLLECTION_TAGS: dict[type, str] = {
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _Composer:
@@ -100,26 +102,35 @@ class _Composer:
 
     def _pairs(self, node: yaml.MappingNode, path: PathKey) -> Iterator[tuple[str, Any]]:
         seen: set[str] = set()
-        self.constructor.flatten_mapping(node)  # resolves `<<` merge keys
-        for key_node, value_node in node.value:
-            if key_node.tag == _STR_TAG:
-                key = key_node.value
-            else:
-                key = self.constructor.construct_object(key_node, deep=True)
-                if not isinstance(key, str):
-                    raise self._key_error(
-                        key_node,
-                        path,
-                        "mapping key is not a string",
-                        expected="a name",
-                        found=f"{type(key).__name__} {key!r}",
-                    )
+        for key_node, _ in node.value:  # keys written here: each once
+            if key_node.tag == _MERGE_TAG:
+                continue
+            key = self._key(key_node, path)
             if key in seen:
                 raise self._key_error(
                     key_node, path, f"duplicate key '{key}'", expected="each key once in a mapping"
                 )
             seen.add(key)
+        # `<<` merge keys come first after flattening, so keys written here override
+        # merged ones as YAML specifies: later pairs win in the dict built from these.
+        self.constructor.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self._key(key_node, path)
             yield key, self.value(value_node, (*path, key))
+
+    def _key(self, key_node: yaml.Node, path: PathKey) -> str:
+        if key_node.tag == _STR_TAG:
+            return str(key_node.value)
+        key = self.constructor.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise self._key_error(
+                key_node,
+                path,
+                "mapping key is not a string",
+                expected="a name",
+                found=f"{type(key).__name__} {key!r}",
+            )
+        return key
 
     def _key_error(
         self, key_node: yaml.Node, path: PathKey, message: str, *, expected: str, found: str = ""
@@ -173,8 +184,21 @@ def read_text(path: str, *, stdin_text: str | None = None) -> tuple[str, str]:
 
             stdin_text = sys.stdin.read()
         return stdin_text, "<stdin>"
+    if not path:
+        raise InputError.single("no file given", expected="a file path, or - for standard input")
     file = Path(path)
     try:
+        if file.exists() and not file.is_dir() and not file.is_file():
+            raise InputError.single(
+                "not a regular file", Location(path), expected="a file (not a device or FIFO)"
+            )
+        if file.is_file() and file.stat().st_size > MAX_BYTES:
+            raise InputError.single(
+                "file too large",
+                Location(path),
+                expected=f"at most {MAX_BYTES // 1_000_000} MB",
+                found=f"{file.stat().st_size} bytes",
+            )
         raw = file.read_bytes()
     except FileNotFoundError:
         raise InputError.single("file not found", Location(path)) from None

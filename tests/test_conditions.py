@@ -56,6 +56,9 @@ def check(text: Any, functions: dict[str, Any], scope: str = "entity") -> Any:
          {"entity.money": False, "entity.audit_trail": False}, False),
         ("entity.quorum.n >= 3", {"entity.quorum": {"n": 3, "w": 2, "r": 2}}, True),
         ("availability_pct(1, 1, 99.9) < 99.99", {}, True),
+        # Beyond a float, arithmetic gives null rather than an error.
+        ("deployment.region_count * 1" + "0" * 400 + " / 3 > 1", {"deployment.region_count": 3},
+         False),
     ],
 )
 def test_evaluates(condition: Any, facts: dict[str, Any], expected: bool, functions: Any) -> None:

@@ -66,6 +66,11 @@ def test_availability_is_the_binomial_tail(
     assert got == expected if expected is None else math.isclose(got or 0, expected)
 
 
+def test_availability_of_many_replicas_does_not_overflow() -> None:
+    got = availability_pct(1201, 601, 99.9)
+    assert got is not None and math.isclose(got, 100.0)
+
+
 @given(st.integers(1, 9), st.floats(50, 100))
 def test_more_replicas_never_hurt_a_majority(f: int, p: float) -> None:
     smaller = availability_pct(2 * f - 1, f, p)

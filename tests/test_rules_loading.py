@@ -61,7 +61,9 @@ def test_shipped_rules_load_and_every_rule_is_documented(ruleset: rules.RuleSet)
         ("- id: team.x\n  pattern: outbox\n  message: " + GOOD_MESSAGE + "\n",
          "rule 'team.x': references missing"),
         ("- id: other.x\n  pattern: outbox\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n",
-         "rule id missing or not in its framework; expected 'team.<name>'"),
+         "rule id missing, malformed or not in its framework; expected 'team.<name>'"),
+        ("- id: 'team.[/]'\n  pattern: outbox\n  message: " + GOOD_MESSAGE
+         + "\n  references: [r]\n", "rule id missing, malformed or not in its framework"),
         ("- id: team.x\n  pattern: outbox\n  wen: entity.money\n  message: " + GOOD_MESSAGE
          + "\n  references: [r]\n", "unknown key 'wen'"),
         ("- id: team.x\n  scope: service\n  set: {cap: AP}\n  message: " + GOOD_MESSAGE
@@ -133,7 +135,12 @@ def test_a_team_rule_overrides_a_shipped_one_by_id(tmp_path: Path) -> None:
     [
         ("[1, 2]", "a rule file must be a mapping"),
         ("framework: team\n", "missing or empty 'rules'"),
-        ("rules: []\n", "missing or empty 'framework'"),
+        ("rules: []\n", "missing or malformed 'framework'"),
+        ("framework: Team X\nrules: []\n", "missing or malformed 'framework'"),
+        ("framework: team\nrules:\n  - id: team.deep\n    pattern: outbox\n"
+         "    when: \"" + "(" * 3000 + "true" + ")" * 3000 + "\"\n"
+         "    message: A message long enough to explain why the rule says so.\n"
+         "    references: [r]\n", "expression nests too deeply"),
         ("framework: team\nscope: galaxy\nrules: []\n", "unknown scope"),
         ("framework: team\nrules: [1]\n", "a rule must be a mapping"),
         ("framework: team\nrules: {\n", "not valid YAML"),
