@@ -1,9 +1,117 @@
-"""Commands of `distadvisor` added by this module (see register)."""
+"""Commands for CI and editors: `check` (many files, CI report formats) and `schema`.
+
+Only typer and the standard library are imported here; each command imports what it
+needs when it runs, so registering them costs nothing at start-up.
+"""
 
 from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+# Report format -> the module under distadvisor.render that writes it.
+RENDERERS = {
+    CheckFormat.text: "check_text",
+    CheckFormat.json: "check_json",
+    CheckFormat.sarif: "sarif",
+    CheckFormat.junit: "junit",
+    CheckFormat.github: "github",
+    CheckFormat.markdown: "pr_markdown",
+}
+
+
+def check(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Requirements files, folders (searched for requirements YAML) or globs.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = CheckFormat.text,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
+    ] = FailOn.error,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--rules",
+            help="A folder of extra rule files; its rules are added, or replace shipped ones.",
+            show_default=False,
+        ),
+    ] = None,
+    only_requirements: Annotated[
+        bool,
+        typer.Option(
+            "--only-requirements",
+            help="Skip named files that do not look like requirements files, as folders do"
+            " (for hooks that pass every YAML file).",
+        ),
+    ] = False,
+) -> None:
+    """Check many requirements files in one run and report in a format CI reads.
+
+    Exit status: 0 no finding at or above --fail-on; 1 such findings; 2 any file is bad
+    input (the other files are still checked and reported).
+    """
+    import importlib
+
+    from . import check as checker
+    from . import rules as rulelib
+    from .cli_support import scaffold_names
+    from .errors import InputError
+    from .resources import rules_dir
+
+    try:
+        ruleset = rulelib.load([rules_dir(), *(rules or [])])
+    except InputError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        raise typer.Exit(2) from None
+    report = checker.check(
+        paths,
+        ruleset,
+        fail_on=fail_on.value,
+        scaffolds=scaffold_names(),
+        only_requirements=only_requirements,
+    )
+    renderer = importlib.import_module(f"distadvisor.render.{RENDERERS[fmt]}")
+    sys.stdout.write(renderer.render(report))
+    raise typer.Exit(report.exit_code)
+
+
+def schema() -> None:
+    """Print the JSON Schema of the requirements file, for editors' YAML validation."""
+    import json
+
+    from .schema import requirements_schema
+
+    sys.stdout.write(json.dumps(requirements_schema(), indent=2) + "\n")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the application."""
+    app.command("check")(check)
+    app.command("schema")(schema)

@@ -75,24 +75,27 @@ def advise(
                     continue
                 reason = Reason(rule.id, rule.message.render(subject.facts))
                 if rule.pattern:
-                    key = (rule.pattern, subject.name)
-                    patterns.setdefault(key, (subject.path, []))[1].append(reason)
+                    key = (rule.pattern, subject.path or subject.name)
+                    patterns.setdefault(key, (subject.name, []))[1].append(reason)
                 else:
                     assert rule.severity is not None
                     findings.append(
                         Finding(rule.severity, rule.id, reason.text, _target_path(subject, rule))
                     )
+    # Keyed by path: a kind of data and a transaction may share a name.
     pattern_list = [
         PatternAdvice(name, subject, path, (scaffolds or {}).get(name), tuple(reasons))
-        for (name, subject), (path, reasons) in sorted(
-            patterns.items(), key=lambda item: (PATTERNS.index(item[0][0]), item[0][1])
+        for (name, path), (subject, reasons) in sorted(
+            patterns.items(), key=lambda item: (PATTERNS.index(item[0][0]), item[1][0], item[0][1])
         )
     ]
     findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.path, f.rule))
-    return Recommendation(
+    recommendation = Recommendation(
         req.system,
         req.description,
         tuple(entities.values()),
         tuple(pattern_list),
         tuple(findings),
     )
+    # Findings the file accepts stay in the report, marked, and never fail a build.
+    return recommendation.accepting(req.accept)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .catalogue import Catalogue, NetworkTable
+from .catalogue import Catalogue, NetworkTable, Store
 from .conditions import BOOL, LIST, NUMBER, STRING, Function, Type
 from .vocabulary import QUORUM
 
@@ -39,7 +39,10 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int]:
 
 
 def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
-    """Percent of time at least `needed` of `replicas` independent nodes are up."""
+    """Percent of time at least `needed` of `replicas` independent nodes are up.
+
+    Terms are summed in log space, so a large replica count cannot overflow a float.
+    """
     if replicas is None or needed is None or node_pct is None:
         return None
     n, k, p = int(replicas), int(needed), float(node_pct) / 100.0
@@ -47,8 +50,17 @@ def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
         return 100.0
     if k > n or not 0.0 <= p <= 1.0:
         return 0.0
-    up = sum(math.comb(n, i) * p**i * (1.0 - p) ** (n - i) for i in range(k, n + 1))
-    return 100.0 * up
+    if p in (0.0, 1.0):
+        return 100.0 * p
+    log_p, log_q = math.log(p), math.log1p(-p)
+    up = sum(
+        math.exp(
+            math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
+            + i * log_p + (n - i) * log_q
+        )
+        for i in range(k, n + 1)
+    )
+    return 100.0 * min(1.0, up)
 
 
 def _majority_round_trips(network: NetworkTable, names: list[str], count: int) -> list[float]:
@@ -56,7 +68,10 @@ def _majority_round_trips(network: NetworkTable, names: list[str], count: int) -
 
     Unknown pairs (or unnamed regions) use the table's typical minimum between regions.
     """
-    regions = list(names) if names else [f"region-{i}" for i in range(int(count))]
+    if not names:
+        # Regions known only by count are alike: every pair is the default.
+        return [network.default_ms if int(count) >= 2 else 0.0]
+    regions = list(names)
     if len(regions) < 2:
         return [0.0]
     others_needed = len(regions) // 2  # a majority, counting the region's own vote
@@ -82,11 +97,42 @@ def leader_round_trip_ms(network: NetworkTable, names: list[str], count: int) ->
     return min(_majority_round_trips(network, names, count))
 
 
+def _store(catalogue: Catalogue, name: str | None) -> Store | None:
+    """A catalogue store by name, ignoring case (teams write `cassandra`)."""
+    wanted = (name or "").casefold()
+    return next((s for s in catalogue.stores if s.name.casefold() == wanted), None)
+
+
+def declared_pacelc(catalogue: Catalogue, store: str | None, level: str | None) -> str | None:
+    """The PACELC class a declared store delivers: its level's when a level is named,
+    else the store's default class; null for a store or level the catalogue lacks."""
+    found = _store(catalogue, store)
+    if found is None:
+        return None
+    if level is None:
+        return found.pacelc
+    wanted = level.casefold()
+    return next((lv.pacelc for lv in found.levels if lv.name.casefold() == wanted), None)
+
+
+def store_levels(catalogue: Catalogue, store: str | None) -> list[str]:
+    """The level names of a catalogue store; empty for a store it lacks."""
+    found = _store(catalogue, store)
+    return [level.name for level in found.levels] if found else []
+
+
 def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
     """The functions available to rule conditions, bound to the loaded reference data."""
     nullable_number = Type("number", nullable=True)
+    nullable_string = Type("string", nullable=True)
     return {
         "len": Function((LIST,), NUMBER, lambda items: len(items or ()), "Number of items."),
+        "missing": Function(
+            (LIST, LIST),
+            LIST,
+            lambda items, known: [x for x in items or () if x not in (known or ())],
+            "missing(items, known): the items not among the known ones, in order.",
+        ),
         "quorum": Function(
             (STRING, NUMBER, BOOL),
             QUORUM,
@@ -117,5 +163,18 @@ def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
             LIST,
             catalogue.matching,
             "datastores(consistency, pacelc, replication, partitioning, conflict_resolution).",
+        ),
+        "declared_pacelc": Function(
+            (nullable_string, nullable_string),
+            nullable_string,
+            lambda store, level: declared_pacelc(catalogue, store, level),
+            "declared_pacelc(datastore, level): the PACELC class of a declared store (of its"
+            " level when given); null when the catalogue does not know them.",
+        ),
+        "store_levels": Function(
+            (nullable_string,),
+            LIST,
+            lambda store: store_levels(catalogue, store),
+            "store_levels(datastore): the names of the store's levels in the catalogue.",
         ),
     }

@@ -5,7 +5,8 @@ Every renderer is a function of this; none re-derives a conclusion.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple, Protocol
 
 SCHEMA = "distadvisor/recommendation/v1"
 
@@ -55,9 +56,29 @@ class Finding(NamedTuple):
     rule: str
     text: str
     path: str
+    # Accepted in the requirements file (`accept:`): still reported, never failing.
+    suppressed: bool = False
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "rule": self.rule, "text": self.text, "path": self.path}
+        out: dict[str, Any] = {
+            "severity": self.severity,
+            "rule": self.rule,
+            "text": self.text,
+            "path": self.path,
+        }
+        if self.suppressed:
+            out |= {"suppressed": True, "reason": self.reason}
+        return out
+
+
+class Acceptance(Protocol):
+    """An accepted finding (requirements.Accept), as this module needs it."""
+
+    @property
+    def reason(self) -> str: ...
+
+    def covers(self, rule: str, path: str) -> bool: ...
 
 
 class Recommendation(NamedTuple):
@@ -77,7 +98,21 @@ class Recommendation(NamedTuple):
         }
 
     def worst_severity(self) -> str | None:
+        """The most severe finding that is not accepted (suppressed ones never fail)."""
         for severity in ("error", "warning", "info"):
-            if any(f.severity == severity for f in self.findings):
+            if any(f.severity == severity and not f.suppressed for f in self.findings):
                 return severity
         return None
+
+    def accepting(self, accepted: Iterable[Acceptance]) -> Recommendation:
+        """The same recommendation with the findings the file accepts marked suppressed."""
+        accepted = list(accepted)
+        if not accepted:
+            return self
+        findings = []
+        for finding in self.findings:
+            match = next((a for a in accepted if a.covers(finding.rule, finding.path)), None)
+            if match is not None:
+                finding = finding._replace(suppressed=True, reason=match.reason)
+            findings.append(finding)
+        return self._replace(findings=tuple(findings))

@@ -19,13 +19,36 @@ from typing import Any, Literal, TypeVar
 from .errors import InputError, Problem
 from .yamlsource import Document, PathKey, format_path
 
-NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")  # used with fullmatch
+# Text may hold tabs and newlines, but no other control characters (escape sequences
+# would reach terminals and documents as they are).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 StaleReads = Literal["never", "bounded", "tolerated"]
 Ordering = Literal["none", "causal", "total"]
 Conflicts = Literal["reject", "merge", "last-write-wins"]
 Access = Literal["point", "range", "time-series", "geo"]
 WritesFrom = Literal["one-region", "all-regions"]
+# The contract's vocabularies (vocabulary.py), which a declared design is written in.
+Replication = Literal[
+    "consensus",
+    "leader-follower-sync",
+    "leader-follower-async",
+    "multi-leader",
+    "leaderless",
+    "chain",
+]
+Partitioning = Literal["none", "hash", "range", "geographic"]
+# Consistency levels that name a number of replicas (Cassandra's ONE ... ALL).
+AckLevel = Literal["ONE", "TWO", "THREE", "QUORUM", "ALL"]
+# A finding's path, e.g. `data[0].conflicts` or `services[2]`.
+PATH_PATTERN = r"^[A-Za-z_]+(\[[0-9]+\])*(\.[A-Za-z_]+(\[[0-9]+\])*)*$"
+NOT_BLANK = r"\S"
+# What each `pattern` of a field means, for messages.
+PATTERN_HELP = {
+    PATH_PATTERN: "a field path such as data[0].conflicts",
+    NOT_BLANK: "some text, not blank",
+}
 
 
 def spec(
@@ -38,6 +61,7 @@ def spec(
     exclusive_minimum: bool = False,
     min_items: int = 0,
     name: bool = False,
+    pattern: str | None = None,
 ) -> dict[str, Any]:
     """Constraints and help for one field, kept in the dataclass field's metadata."""
     return {
@@ -49,6 +73,7 @@ def spec(
         "exclusive_minimum": exclusive_minimum,
         "min_items": min_items,
         "name": name,
+        "pattern": pattern,  # a regular expression the text must contain (JSON Schema's)
     }
 
 
@@ -59,7 +84,10 @@ class Deployment:
     regions: int | tuple[str, ...] = field(
         default=1,
         metadata=spec(
-            "Number of regions (>= 1), or a list of region names.", minimum=1, min_items=1
+            "Number of regions (1 to 100), or a list of region names.",
+            minimum=1,
+            maximum=100,
+            min_items=1,
         ),
     )
     writes_from: WritesFrom = field(
@@ -113,11 +141,64 @@ class Availability:
         ),
     )
     node_failures_tolerated: int = field(
-        default=1, metadata=spec("Simultaneous node failures the system must survive.", minimum=0)
+        default=1,
+        metadata=spec(
+            "Simultaneous node failures the system must survive (0 to 50).", minimum=0, maximum=50
+        ),
     )
     region_failure_tolerated: bool = field(
         default=False, metadata=spec("Whether losing a whole region must be survived.")
     )
+
+
+@dataclass(frozen=True)
+class DataDesign:
+    """What a team built for one kind of data, checked against what the data needs."""
+
+    datastore: str | None = field(
+        default=None, metadata=spec("The datastore, as named in the catalogue.", pattern=NOT_BLANK)
+    )
+    level: str | None = field(
+        default=None,
+        metadata=spec("The store's setting, as named in the catalogue.", pattern=NOT_BLANK),
+    )
+    replication: Replication | None = field(
+        default=None, metadata=spec("How the data is replicated.")
+    )
+    replication_factor: int | None = field(
+        default=None, metadata=spec("Copies of each item (n, RF).", minimum=1)
+    )
+    write_consistency: int | AckLevel | None = field(
+        default=None,
+        metadata=spec("Replicas that acknowledge a write (w): a number or a level.", minimum=1),
+    )
+    read_consistency: int | AckLevel | None = field(
+        default=None,
+        metadata=spec("Replicas a read waits for (r): a number or a level.", minimum=1),
+    )
+    partitioning: Partitioning | None = field(
+        default=None, metadata=spec("How the data is partitioned.")
+    )
+
+    @property
+    def w(self) -> int | None:
+        return self.replicas(self.write_consistency)
+
+    @property
+    def r(self) -> int | None:
+        return self.replicas(self.read_consistency)
+
+    def replicas(self, level: int | str | None) -> int | None:
+        """How many replicas a level names; QUORUM and ALL depend on the factor."""
+        if level is None or isinstance(level, int):
+            return level
+        n = self.replication_factor
+        fixed = {"ONE": 1, "TWO": 2, "THREE": 3}
+        if level in fixed:
+            return fixed[level]
+        if n is None:
+            return None
+        return n // 2 + 1 if level == "QUORUM" else n
 
 
 @dataclass(frozen=True)
@@ -165,6 +246,9 @@ class Entity:
         default=False, metadata=spec("The full history of changes must be kept.")
     )
     size_gb: float | None = field(default=None, metadata=spec("Data size in GB.", minimum=0))
+    design: DataDesign | None = field(
+        default=None, metadata=spec("What was built for this data (design drift is checked).")
+    )
 
 
 @dataclass(frozen=True)
@@ -203,6 +287,32 @@ class Transaction:
 
 
 @dataclass(frozen=True)
+class Accept:
+    """A finding the team accepts, with the reason: reported as suppressed, never dropped."""
+
+    rule: str = field(
+        default="", metadata=spec("The id of the rule whose finding is accepted.", required=True,
+                                  name=True)
+    )
+    reason: str = field(
+        default="", metadata=spec("Why the finding is accepted.", required=True, pattern=NOT_BLANK)
+    )
+    path: str | None = field(
+        default=None,
+        metadata=spec(
+            "Only findings at this path or below it (e.g. data[0]); all when left out.",
+            pattern=PATH_PATTERN,
+        ),
+    )
+
+    def covers(self, rule: str, path: str) -> bool:
+        if rule != self.rule:
+            return False
+        scope = self.path
+        return scope is None or path == scope or path.startswith((f"{scope}.", f"{scope}["))
+
+
+@dataclass(frozen=True)
 class Requirements:
     """A whole requirements file (version 1)."""
 
@@ -221,6 +331,9 @@ class Requirements:
     services: tuple[Service, ...] = field(default=(), metadata=spec("The service graph."))
     transactions: tuple[Transaction, ...] = field(
         default=(), metadata=spec("Business transactions spanning services.")
+    )
+    accept: tuple[Accept, ...] = field(
+        default=(), metadata=spec("Findings accepted, each with its reason.")
     )
 
 
@@ -245,10 +358,12 @@ def _describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"boolean {str(value).lower()}"
+    if isinstance(value, int) and abs(value) >= 10**20:
+        return f"a number of {len(str(abs(value)))} digits"
     if isinstance(value, int | float):
         return f"number {value!r}"
-    if isinstance(value, str):
-        return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}...'"
+    if isinstance(value, str):  # repr: control characters shown escaped, never emitted
+        return repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -306,10 +421,7 @@ class _Validator:
             if raw is None and type(None) in args:
                 return None
             options = [a for a in args if a is not type(None)]
-            if len(options) == 1:
-                return self.value(options[0], meta, raw, path)
-            # int | tuple[str, ...]: a count or a list of names
-            return self.value(tuple[str, ...] if isinstance(raw, list) else int, meta, raw, path)
+            return self.value(_option_for(options, raw), meta, raw, path)
         if origin is Literal:
             return self.literal(args, raw, path)
         if origin is tuple:
@@ -326,19 +438,30 @@ class _Validator:
                 return self.fail(path, "must be a whole number", "an integer", raw)
             return self.bounded(raw, meta, path)
         if hint is float:
-            if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
                 return self.fail(path, "must be a number", "a finite number", raw)
-            return self.bounded(float(raw), meta, path)
+            try:
+                number = float(raw)  # an integer beyond a float's range overflows here
+            except OverflowError:
+                number = math.inf
+            if not math.isfinite(number):
+                return self.fail(path, "must be a number", "a finite number", raw)
+            return self.bounded(number, meta, path)
         if hint is str:
             if not isinstance(raw, str):
                 return self.fail(path, "must be text", "a string", raw)
-            if meta.get("name") and not NAME_PATTERN.match(raw):
+            if _CONTROL.search(raw):
+                return self.fail(path, "contains control characters", "printable text", raw)
+            if meta.get("name") and not NAME_PATTERN.fullmatch(raw):
                 return self.fail(
                     path,
                     "not a valid name",
                     "a letter then up to 63 letters, digits, '_', '-' or '.'",
                     raw,
                 )
+            pattern = meta.get("pattern")
+            if pattern and not re.search(pattern, raw):
+                return self.fail(path, "not in the expected form", PATTERN_HELP[pattern], raw)
             return raw
         raise TypeError(f"unsupported field type {hint!r}")  # a bug in the model, not input
 
@@ -394,6 +517,23 @@ class _Validator:
 _INVALID: Any = object()
 
 
+def _option_for(options: list[Any], raw: Any) -> Any:
+    """The member of a union that takes this kind of value (a count or a list of names,
+    a number of replicas or a level); the first member when none does, for its message."""
+    number = isinstance(raw, int | float) and not isinstance(raw, bool)
+    for option in options:
+        origin = typing.get_origin(option)
+        if (
+            (origin is tuple and isinstance(raw, list))
+            or (origin is Literal and isinstance(raw, str))
+            or (option in (int, float) and number)
+            or (option is str and isinstance(raw, str))
+            or (dataclasses.is_dataclass(option) and isinstance(raw, dict))
+        ):
+            return option
+    return options[0]
+
+
 def _check_unique(v: _Validator, names: list[str], path: PathKey, what: str) -> None:
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
@@ -406,17 +546,6 @@ def _check_unique(v: _Validator, names: list[str], path: PathKey, what: str) -> 
             )
         else:
             seen[name] = i
-
-
-def _check_reference(v: _Validator, name: str, known: list[str], path: PathKey, what: str) -> None:
-    if name not in known:
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        v.problem(
-            path,
-            f"'{name}' is not a declared {what}",
-            "one of " + ", ".join(known),
-            hint=f"did you mean '{close[0]}'?" if close else "",
-        )
 
 
 def _cross_checks(v: _Validator, req: Requirements) -> None:
@@ -434,31 +563,45 @@ def _cross_checks(v: _Validator, req: Requirements) -> None:
                 "bounded staleness needs a bound",
                 "'max_staleness_s' (seconds) when stale_reads is bounded",
             )
-        if entity.stale_reads != "bounded" and entity.max_staleness_s is not None:
-            v.problem(
-                ("data", i, "max_staleness_s"),
-                "max_staleness_s only applies to bounded staleness",
-                "stale_reads: bounded, or no max_staleness_s",
-                f"stale_reads: {entity.stale_reads}",
-            )
-        if region_names:
-            for j, region in enumerate(entity.residency):
-                _check_reference(v, region, region_names, ("data", i, "residency", j), "region")
-    service_names = [s.name for s in req.services]
+    # A service named in `calls` or a transaction but not declared is not an error (the
+    # contract's own example does it); the rules report it, and treat it as declared
+    # with the defaults.
     for i, service in enumerate(req.services):
         _check_unique(v, list(service.calls), ("services", i, "calls"), "call")
         for j, callee in enumerate(service.calls):
             if callee == service.name:
                 v.problem(("services", i, "calls", j), f"service '{callee}' calls itself")
-            else:
-                _check_reference(v, callee, service_names, ("services", i, "calls", j), "service")
     for i, txn in enumerate(req.transactions):
         _check_unique(v, list(txn.steps), ("transactions", i, "steps"), "step")
-        if service_names:
-            for j, name in enumerate(txn.services):
-                _check_reference(
-                    v, name, service_names, ("transactions", i, "services", j), "service"
-                )
+    for i, entity in enumerate(req.data):
+        if entity.design is not None:
+            _check_design(v, entity.design, ("data", i, "design"))
+
+
+def _check_design(v: _Validator, design: DataDesign, path: PathKey) -> None:
+    """Levels mean nothing without the replication factor, and cannot exceed it."""
+    if design.level is not None and design.datastore is None:
+        v.problem((*path, "level"), "a level belongs to a datastore", "'datastore' beside it")
+    n = design.replication_factor
+    for name in ("write_consistency", "read_consistency"):
+        level = getattr(design, name)
+        if level is None:
+            continue
+        if n is None:
+            v.problem(
+                (*path, "replication_factor"),
+                f"{name} needs the replication factor",
+                "'replication_factor' (copies of each item)",
+            )
+            return
+        count = design.replicas(level)
+        if count is not None and count > n:
+            v.problem(
+                (*path, name),
+                "more replicas than there are copies",
+                f"at most replication_factor ({n})",
+                str(level) if isinstance(level, int) else f"{level} ({count})",
+            )
 
 
 def from_document(doc: Document) -> Requirements:

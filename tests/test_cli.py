@@ -204,3 +204,62 @@ def test_module_entry_point_and_no_heavy_imports_on_advise() -> None:
                             cwd=ROOT, check=False)
     assert json.loads(result.stdout)["system"] == "order-platform"
     assert "HEAVY []" in result.stderr
+
+
+def test_the_contract_example_advises(cli: CLI) -> None:
+    result = cli("advise", str(ROOT / "tests/data/contract_example.yaml"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    balance = doc["entities"]["account_balance"]
+    assert (balance["consistency"], balance["cap"], balance["pacelc"], balance["replication"]) == (
+        "linearizable", "CP", "PC/EC", "consensus"
+    )
+    assert balance["quorum"] == {"n": 5, "w": 3, "r": 3}  # survives 2 failures
+    saga = next(p for p in doc["patterns"] if p["pattern"] == "saga-orchestration")
+    assert (saga["for"], saga["scaffold"]) == ("place_order", "saga")
+    undeclared = {f["path"] for f in doc["findings"] if f["rule"] == "findings.undeclared-service"}
+    assert undeclared == {"services[0].calls[1]", "transactions[0].services[2]"}
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("    requirements: {data: [{name: a, money: maybe}]}\n    fires: [team.big]\n",
+         "team.test.yaml:3:44: data[0].money: must be true or false"),
+        ("    requirements: {data: [{name: a}]}\n    expect: {entities: [1, 2]}\n",
+         "malformed 'expect'"),
+        ("    requirements: {data: [{name: a}]}\n    expect: {patterns: 5}\n",
+         "malformed 'expect'"),
+    ],
+)
+def test_rules_test_refuses_broken_fixtures(cli: CLI, tmp_path: Path, case: str,
+                                            message: str) -> None:
+    (tmp_path / "team.yaml").write_text(
+        "framework: team\nrules:\n  - id: team.big\n    pattern: cqrs\n"
+        "    when: entity.size_gb > 1000\n"
+        "    message: Very large data gets its own read models, by our convention.\n"
+        "    references: [platform handbook]\n"
+    )
+    (tmp_path / "team.test.yaml").write_text("cases:\n  - name: broken\n" + case)
+    result = cli("rules", "test", str(tmp_path))
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_advise_reports_accepted_findings_without_failing(cli: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "req.yaml"
+    path.write_text(
+        "version: 1\nsystem: shop\n"
+        "data: [{name: balance, money: true, conflicts: last-write-wins}]\n"
+        "accept:\n  - {rule: findings.money-last-write-wins,\n"
+        "     reason: Reconciled nightly by finance}\n"
+    )
+    result = cli("advise", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    [finding] = [f for f in json.loads(result.stdout)["findings"]
+                 if f["rule"] == "findings.money-last-write-wins"]
+    assert finding["suppressed"] is True and finding["reason"] == "Reconciled nightly by finance"
+    text = cli("advise", str(path)).stdout
+    assert "accepted: Reconciled nightly by finance" in text
+    markdown = cli("advise", str(path), "--format", "markdown").stdout
+    assert "Accepted: Reconciled nightly by finance" in markdown

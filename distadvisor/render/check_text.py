@@ -1,0 +1,38 @@
+"""The `check` report for a terminal or a CI log: one line per finding, then a summary.
+
+Lines read `FILE:LINE:COLUMN: SEVERITY RULE: TEXT`, the form editors and CI logs turn
+into links.
+"""
+
+from __future__ import annotations
+
+from ..check import Report
+
+
+def summary(report: Report) -> str:
+    """One line: files by status, findings by severity, and the level that fails."""
+    c = report.counts()
+    return (
+        f"{c['files']} files: {c['passed']} passed, {c['failed']} failed, "
+        f"{c['bad_input']} bad input; findings: {c['error']} errors, {c['warning']} warnings, "
+        f"{c['info']} info, {c['suppressed']} suppressed (fail on {report.fail_on})"
+    )
+
+
+def render(report: Report) -> str:
+    lines = []
+    for result in report.results:
+        for problem in result.problems:
+            lines.append(f"{problem}  [bad input]")
+        for finding in result.findings:
+            where = result.locate(finding)
+            head = f"{where.file}:{where.line}:{where.column}" if where.line else where.file
+            if finding.suppressed:
+                lines.append(
+                    f"{head}: suppressed {finding.severity} {finding.rule}: {finding.text}"
+                    f" (accepted: {finding.reason})"
+                )
+            else:
+                lines.append(f"{head}: {finding.severity} {finding.rule}: {finding.text}")
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,58 @@
+"""The `check` report as a pull-request comment: verdict, a table per file, and the
+accepted findings folded away so they stay visible without drowning the rest."""
+
+from __future__ import annotations
+
+from ..check import FileResult, Report
+
+ICONS = {"passed": "✅", "failed": "❌", "bad-input": "⛔"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _where(result: FileResult, path: str, line: int | None) -> str:
+    spot = f"{result.file}:{line}" if line else result.file
+    return f"`{spot}` `{path or '(system)'}`"
+
+
+def render(report: Report) -> str:
+    c = report.counts()
+    verdict = {0: "passed", 1: "failed", 2: "bad input"}[report.exit_code]
+    lines = [
+        f"## distadvisor check: {verdict}",
+        "",
+        f"{c['files']} files: {c['passed']} passed, {c['failed']} failed, "
+        f"{c['bad_input']} bad input. Findings: {c['error']} errors, {c['warning']} warnings, "
+        f"{c['info']} info, {c['suppressed']} accepted. Fails on `{report.fail_on}` and above.",
+        "",
+    ]
+    for result in report.results:
+        status = result.status(report.fail_on)
+        active = [f for f in result.findings if not f.suppressed]
+        accepted = [f for f in result.findings if f.suppressed]
+        if status == "passed" and not result.findings:
+            continue
+        lines += [f"### {ICONS[status]} `{result.file}`", ""]
+        if result.problems:
+            lines += [f"- {_cell(str(p))}" for p in result.problems]
+            lines.append("")
+        if active:
+            lines += ["| Severity | Where | Finding | Rule |", "|---|---|---|---|"]
+            for f in active:
+                where = _where(result, f.path, result.locate(f).line)
+                lines.append(f"| {f.severity} | {where} | {_cell(f.text)} | `{f.rule}` |")
+            lines.append("")
+        if accepted:
+            lines += [f"<details><summary>{len(accepted)} accepted</summary>", ""]
+            for f in accepted:
+                where = _where(result, f.path, result.locate(f).line)
+                lines.append(
+                    f"- {f.severity} {where} `{f.rule}`: {_cell(f.text)}"
+                    f" Accepted because: {_cell(f.reason)}"
+                )
+            lines += ["", "</details>", ""]
+    if report.exit_code == 0 and not any(r.findings for r in report.results):
+        lines += ["No findings: the requirements hold together.", ""]
+    return "\n".join(lines)
