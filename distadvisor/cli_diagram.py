@@ -1,9 +1,56 @@
-"""Commands of `distadvisor` added by this module (see register)."""
+"""`distadvisor diagram`: the system's diagrams, drawn from its requirements file."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+KIND_HELP = "Only this kind: replication, partitioning, cap, saga or breaker."
+
+
+def diagram(
+    file: Annotated[str, typer.Argument(help="Requirements file (YAML, version 1); - for stdin.")],
+    entity: Annotated[
+        str | None,
+        typer.Option(help="Only this kind of data, transaction or guarded service.",
+                     show_default=False),
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP, show_default=False)] = None,
+    width: Annotated[int, typer.Option(help="Columns the diagrams may use.")] = 80,
+    ascii: Annotated[
+        bool, typer.Option("--ascii", help="Pure 7-bit ASCII instead of box drawing.")
+    ] = False,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option("--rules", help="A folder of extra rule files, as for advise.",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Draw the recommended architecture: replication, partitioning, CAP/PACELC, sagas,
+    circuit breakers; plain text, no colour."""
+    from . import engine, requirements
+    from .cli_support import fail, load_ruleset, scaffold_names
+    from .diagrams import system
+    from .errors import InputError
+
+    try:
+        if kind is not None:
+            system.check_kind(kind)
+        req = requirements.load(file)
+        rec = engine.advise(load_ruleset(rules), req, scaffold_names())
+        system.check_width(width, system.names_of(rec, req))
+        drawn = system.draw_all(rec, req, system.Style(width, ascii), kind=kind,
+                                subject=entity)
+    except InputError as error:
+        fail(error)
+    if not drawn:
+        print("no diagram of that kind for this system", file=sys.stderr)
+    sys.stdout.write("\n\n".join(d.text for d in drawn) + ("\n" if drawn else ""))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the application."""
+    """Add `diagram` to the application."""
+    app.command()(diagram)

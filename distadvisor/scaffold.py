@@ -599,8 +599,14 @@ def build_header(spec: PatternSpec, class_name: str, options: Mapping[str, objec
 
 def render(spec: PatternSpec, class_name: str, options: Mapping[str, object], *,
            is_async: bool = False) -> dict[str, str]:
-    """The files of `spec` rendered for `class_name`: target file name -> content."""
+    """The files of `spec` rendered for `class_name`: target file name -> content.
+
+    Templates get the pattern's diagram drawn by `diagrams.scaffolds`, the one place
+    that draws it, so a module's docstring shows the machine its options make.
+    """
     import jinja2
+
+    from .diagrams import scaffolds as diagrams
 
     class_name = validate_name(class_name)
     if is_async and not spec.supports_async:
@@ -626,6 +632,7 @@ def render(spec: PatternSpec, class_name: str, options: Mapping[str, object], *,
         "is_async": is_async,
         "header": build_header(spec, class_name, options, is_async=is_async),
         "version": __version__,
+        "diagram": diagrams.draw(spec.pattern, class_name, options),
     }
     files: dict[str, str] = {}
     for entry in spec.files:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from ..diagrams import system as diagrams
 from ..recommendation import Recommendation
+from ..requirements import Requirements
 from .labels import FIELD_LABELS, show
 
 
@@ -12,7 +14,14 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(rec: Recommendation, today: datetime.date | None = None) -> str:
+def _fenced(drawn: list[diagrams.Diagram]) -> list[str]:
+    return [line for d in drawn for line in ("```text", d.text, "```", "")]
+
+
+def render(rec: Recommendation, today: datetime.date | None = None,
+           req: Requirements | None = None) -> str:
+    """The ADR; with the requirements, the diagrams also show regions and sagas."""
+    style = diagrams.Style()
     day = (today or datetime.date.today()).isoformat()
     lines = [
         f"# ADR: Data and resilience architecture of {rec.system}",
@@ -25,7 +34,7 @@ def render(rec: Recommendation, today: datetime.date | None = None) -> str:
         "",
         "## Context",
         "",
-        rec.description or f"The requirements of {rec.system}.",
+        _cell(rec.description) if rec.description else f"The requirements of {rec.system}.",
         "",
         "## Decision",
         "",
@@ -41,6 +50,9 @@ def render(rec: Recommendation, today: datetime.date | None = None) -> str:
         lines += ["", "Why:", ""]
         lines += [f"- {_cell(r.text)} (`{r.rule}`)" for r in entity.because]
         lines.append("")
+        lines += _fenced(diagrams.entity_diagrams(entity, req, style))
+    if rec.entities:
+        lines += _fenced([diagrams.cap_diagram(rec.entities, style)])
     lines += ["## Patterns", ""]
     if rec.patterns:
         lines += ["| Pattern | For | Scaffold | Why |", "|---|---|---|---|"]
@@ -50,10 +62,13 @@ def render(rec: Recommendation, today: datetime.date | None = None) -> str:
             lines.append(f"| {p.pattern} | {p.subject} | {scaffold} | {why} |")
     else:
         lines.append("None recommended.")
+    lines.append("")
+    lines += _fenced(diagrams.saga_diagrams(rec, req, style) + diagrams.breaker_diagram(rec, style))
     lines += ["", "## Consequences and open findings", ""]
     if rec.findings:
         lines += [
             f"- **{f.severity}** `{f.path or '(system)'}`: {_cell(f.text)} (`{f.rule}`)"
+            + (f" Accepted: {_cell(f.reason)}" if f.suppressed else "")
             for f in rec.findings
         ]
     else:

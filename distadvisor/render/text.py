@@ -10,11 +10,15 @@ from __future__ import annotations
 from itertools import groupby
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..diagrams import system as diagrams
+from ..diagrams.canvas import DEFAULT_WIDTH, MIN_WIDTH
 from ..recommendation import PatternAdvice, Reason, Recommendation
+from ..requirements import Requirements
 from .labels import FIELD_LABELS, show
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -35,7 +39,17 @@ def _distinct_reasons(patterns: list[PatternAdvice]) -> list[Reason]:
     return list(seen.values())
 
 
-def render(rec: Recommendation, console: Console) -> None:
+def _print_diagrams(console: Console, drawn: list[diagrams.Diagram]) -> None:
+    for diagram in drawn:
+        console.print(Text(diagram.text + "\n"), crop=False, soft_wrap=True)
+
+
+def render(rec: Recommendation, console: Console, req: Requirements | None = None) -> None:
+    """The report; with the requirements, the diagrams also show regions and sagas."""
+    style = diagrams.Style(
+        max(MIN_WIDTH, min(console.width, DEFAULT_WIDTH)),
+        ascii=not console.encoding.lower().startswith("utf"),
+    )
     title = Text(f"distadvisor: {rec.system}", style="bold")
     if rec.description:
         title.append(f"\n{rec.description}", style="dim")
@@ -43,7 +57,7 @@ def render(rec: Recommendation, console: Console) -> None:
     for entity in rec.entities:
         table = Table(show_header=False, box=None, padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table.add_column(overflow="fold")
         table.add_column(style="dim", overflow="fold")
         rules = {r.field: r.rule for r in entity.because}
         for field, value in entity.conclusions.items():
@@ -59,30 +73,35 @@ def render(rec: Recommendation, console: Console) -> None:
                 subtitle_align="right",
             )
         )
+        _print_diagrams(console, diagrams.entity_diagrams(entity, req, style))
+    if rec.entities:
+        _print_diagrams(console, [diagrams.cap_diagram(rec.entities, style)])
     if rec.patterns:
-        table = Table(title="Patterns", title_justify="left", expand=True, show_lines=True)
-        table.add_column("Pattern", style="bold", no_wrap=True)
-        table.add_column("For")
-        table.add_column("Why", ratio=3)
+        # A list, not a table: long reasons wrap at any width instead of squeezing a column.
+        console.print(Text("Patterns", style="bold underline"))
         for name, group in groupby(rec.patterns, key=lambda p: p.pattern):
             members = list(group)
-            label = Text(name)
+            head = Text("• ").append(name, style="bold")
+            head.append(" for " + ", ".join(p.subject for p in members))
             if members[0].scaffold:
-                label.append(f"\nscaffold {members[0].scaffold}", style="green")
-            why = Text("\n").join(_reason(r) for r in _distinct_reasons(members))
-            table.add_row(label, Text(", ".join(p.subject for p in members)), why)
-        console.print(table)
+                head.append(f"  (distadvisor scaffold {members[0].scaffold})", style="green")
+            console.print(head)
+            for reason in _distinct_reasons(members):
+                console.print(Padding(_reason(reason), (0, 0, 0, 4)))
+    _print_diagrams(console, diagrams.saga_diagrams(rec, req, style)
+                    + diagrams.breaker_diagram(rec, style))
     if not rec.findings:
         console.print(Text("Findings: none; the requirements hold together.", style="green"))
         return
     table = Table(title="Findings", title_justify="left", expand=True)
     table.add_column("Severity", no_wrap=True)
-    table.add_column("Where", overflow="fold")
-    table.add_column("Finding", ratio=3)
+    table.add_column("Where", overflow="fold", ratio=1)
+    table.add_column("Finding", ratio=3, overflow="fold")
     for finding in rec.findings:
-        table.add_row(
-            Text(finding.severity, style=SEVERITY_STYLES[finding.severity]),
-            Text(finding.path or "(system)"),
-            Text(finding.text + " ").append(f"[{finding.rule}]", style="dim"),
-        )
+        text = Text(finding.text + " ").append(f"[{finding.rule}]", style="dim")
+        severity = Text(finding.severity, style=SEVERITY_STYLES[finding.severity])
+        if finding.suppressed:
+            severity = Text(f"{finding.severity}\naccepted", style="dim")
+            text.append(f"\naccepted: {finding.reason}", style="italic")
+        table.add_row(severity, Text(finding.path or "(system)"), text)
     console.print(table)

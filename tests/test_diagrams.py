@@ -1,0 +1,245 @@
+"""Diagrams: golden files for each kind, the ring's truth, and the `diagram` command.
+
+The goldens under tests/golden/diagrams/ are compared byte for byte. After an
+intended change to a diagram, regenerate them and review the diff:
+
+    DISTADVISOR_UPDATE_GOLDENS=1 .venv/bin/pytest tests/test_diagrams.py
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from rich.console import Console
+from typer.testing import Result
+
+from distadvisor import engine, requirements, rules, scaffold
+from distadvisor.diagrams import breaker, cap, partitioning, replication, saga, scaffolds
+from distadvisor.render import markdown, text
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "diagrams"
+UPDATE = os.environ.get("DISTADVISOR_UPDATE_GOLDENS") == "1"
+CLI = Callable[..., Result]
+ORDERS = str(ROOT / "examples/order-platform.yaml")
+LEDGER = str(ROOT / "examples/multi-region-ledger.yaml")
+
+
+def breaker_options(**given: object) -> dict[str, object]:
+    spec = scaffold.load_patterns()["circuit-breaker"]
+    return scaffold.resolve_options(spec, given)
+
+
+LONG = "customer_loyalty_points_balance_per_region_and_currency_ledger"
+CASES: dict[str, Callable[[], str]] = {
+    "replication-sync-one-region": lambda: replication.draw(
+        "payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2}, regions=["eu-west-1"]),
+    "replication-consensus-three-regions": lambda: replication.draw(
+        "account_balance", "consensus", {"n": 5, "w": 3, "r": 3},
+        regions=["eu-central-1", "eu-west-1", "eu-north-1"]),
+    "replication-multi-leader-ascii": lambda: replication.draw(
+        "likes", "multi-leader", {"n": 3, "w": 1, "r": 1}, regions=4, conflicts="crdt",
+        ascii=True),
+    "replication-leaderless-long-name-narrow": lambda: replication.draw(
+        LONG, "leaderless", {"n": 5, "w": 3, "r": 3}, width=70),
+    "replication-chain-residency": lambda: replication.draw(
+        "records", "chain", {"n": 3, "w": 3, "r": 1}, regions=["EU", "US"], residency=["EU"]),
+    "partitioning-hash": lambda: partitioning.draw("payments", "hash", 3),
+    "partitioning-hash-five-nodes-ascii-narrow": lambda: partitioning.draw(
+        "sessions", "hash", 5, width=44, ascii=True),
+    "partitioning-range-time-series": lambda: partitioning.draw(
+        "readings", "range", 4, access="time-series"),
+    "partitioning-geographic-residency": lambda: partitioning.draw(
+        "account_balance", "geographic", 5, regions=["eu-central", "eu-west", "us-east"],
+        residency=["eu-central", "eu-west"]),
+    "partitioning-none-narrow": lambda: partitioning.draw("fx_rates", "none", 3, width=40),
+    "saga-place-order": lambda: saga.draw(
+        "place_order", ["reserve_inventory", "charge_payment", "ship_order"],
+        services=["inventory", "payments", "shipping"]),
+    "saga-single-step-ascii": lambda: saga.draw("notify", ["send_email"], ascii=True),
+    "saga-long-steps-choreographed": lambda: saga.draw(
+        "book_trip", ["reserve_every_seat_on_the_connecting_flights", "charge_card",
+                      "refund_the_payment_card_that_was_charged_first"],
+        coordination="choreographed", width=72),
+    "breaker-defaults": lambda: breaker.draw(
+        breaker_options(), protects=["payment-provider", "carrier-api"]),
+    "breaker-rate-time-slow-ascii": lambda: breaker.draw(
+        breaker_options(policy="rate", window="time", window_size=60, minimum_calls=8,
+                        slow_call_duration=2.5), ascii=True),
+    "breaker-narrow": lambda: breaker.draw(
+        breaker_options(failure_threshold=2, recovery_timeout=5, half_open_max_calls=3),
+        width=40),
+    "cap-order-platform": lambda: cap.draw([
+        ("payments", "CP", "PC/EC"), ("inventory", "CP", "PC/EC"),
+        ("product_catalog", "AP", "PA/EL"), ("shopping_cart", "AP", "PA/EC")]),
+    "cap-mismatch-ascii": lambda: cap.draw([
+        ("fx_rates", "CP", "PC/EL"), ("timelines", "AP", "PA/EL"), ("odd", "AP", "PC/EC")],
+        ascii=True, width=64),
+    "cap-narrow-list": lambda: cap.draw([
+        ("usernames", "CP", "PC/EC"), ("posts", "AP", "PA/EL"),
+        ("customer_loyalty_points_per_region", "AP", "PA/EL")],
+        width=40),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden(case: str) -> None:
+    drawn = CASES[case]() + "\n"
+    path = GOLDEN / f"{case}.txt"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(drawn, encoding="utf-8")
+    assert path.is_file(), f"no golden {path.name}: run with DISTADVISOR_UPDATE_GOLDENS=1"
+    assert drawn == path.read_text(encoding="utf-8")
+
+
+def test_every_kind_has_several_goldens() -> None:
+    kinds = [case.split("-")[0] for case in CASES]
+    assert {kind: kinds.count(kind) >= 3 for kind in set(kinds)} == dict.fromkeys(
+        ("replication", "partitioning", "saga", "breaker", "cap"), True)
+
+
+# --------------------------------------------------------------------------- truth
+
+
+def _load_scaffold(tmp_path: Path, name: str, **options: object) -> ModuleType:
+    spec = scaffold.load_patterns()["consistent-hash"]
+    files = scaffold.render(spec, name, scaffold.resolve_options(spec, options))
+    scaffold.write_files(files, tmp_path)
+    module_file = tmp_path / f"{scaffold.snake_case(name)}.py"
+    loader = importlib.util.spec_from_file_location(module_file.stem, module_file)
+    assert loader is not None and loader.loader is not None
+    module = importlib.util.module_from_spec(loader)
+    sys.modules[module_file.stem] = module
+    loader.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("options", "hash_name"), [
+    ({}, "blake2s"), ({"compat": "uhashring"}, "md5"), ({"hash": "sha1", "vnodes": 40}, "sha1"),
+])
+def test_ring_shows_what_the_scaffold_computes(
+    tmp_path: Path, options: dict[str, object], hash_name: str
+) -> None:
+    module = _load_scaffold(tmp_path, f"TruthRing{hash_name.title()}", **options)
+    vnodes = int(str(options.get("vnodes", 160)))
+    for entity, n in (("payments", 3), ("sessions", 5), ("a.b-c", 2)):
+        nodes = [f"{entity}-{i}" for i in range(1, n + 1)]
+        ring = getattr(module, f"TruthRing{hash_name.title()}")(nodes, vnodes=vnodes)
+        for key in (partitioning.sample_key(entity), "user:42", "k"):
+            steps = partitioning.walk(nodes, key, n, hash_name=hash_name, vnodes=vnodes)
+            drawn = list(dict.fromkeys(node for _, node, _ in steps))
+            assert drawn == ring.get_nodes(key, n)
+            assert steps[0][1] == ring.get_node(key)
+
+
+def test_scaffold_docstring_carries_the_drawn_diagram() -> None:
+    for pattern, options in (("circuit-breaker", {"failure_threshold": 7}),
+                             ("saga", {"steps": "hold,charge"}),
+                             ("consistent-hash", {"compat": "uhashring"})):
+        spec = scaffold.load_patterns()[pattern]
+        resolved = scaffold.resolve_options(spec, options)
+        module = next(iter(scaffold.render(spec, "DocName", resolved).values()))
+        drawn = scaffolds.draw(pattern, "DocName", resolved)
+        assert drawn and all(line.isascii() for line in drawn.splitlines())
+        indented = "\n".join(f"    {line}" if line else "" for line in drawn.splitlines())
+        assert indented in module
+
+
+def test_breaker_picture_carries_the_thresholds() -> None:
+    drawn = breaker.draw(breaker_options(failure_threshold=9, recovery_timeout=12.5,
+                                         success_threshold=4, half_open_max_calls=2))
+    for fact in ("after 9 consecutive failures", "12.5 s", "4 successful", "admits 2"):
+        assert fact in drawn
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_diagram_command_draws_every_kind(cli: CLI) -> None:
+    result = cli("diagram", ORDERS)
+    assert result.exit_code == 0
+    out = result.stdout
+    for fact in ("payments: leader-follower-sync replication, n=3 w=2 r=2",
+                 "inventory: hash partitioning", "product_catalog: not partitioned",
+                 "Where each kind of data sits", "place_order: saga (orchestrated)",
+                 "circuit breaker", "eu-west-1", "payment-provider"):
+        assert fact in out
+    assert "\x1b[" not in out  # plain text, never colour
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_diagram_command_width_ascii_and_filters(cli: CLI) -> None:
+    result = cli("diagram", LEDGER, "--entity", "account_balance", "--width", "60", "--ascii")
+    assert result.exit_code == 0
+    assert result.stdout.isascii()
+    assert max(len(line) for line in result.stdout.splitlines()) <= 60
+    assert "geographic partitioning" in result.stdout and "consensus" in result.stdout
+    assert "ledger_entries" not in result.stdout
+    result = cli("diagram", ORDERS, "--entity", "place_order")
+    assert result.stdout.startswith("place_order: saga")
+    result = cli("diagram", ORDERS, "--kind", "cap")
+    assert result.stdout.startswith("Where each kind of data sits")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--entity", "paymnts"], "did you mean 'payments'?"),
+    (["--kind", "replicaton"], "did you mean 'replication'?"),
+    (["--entity", "place_order", "--kind", "cap"], "expected one of saga"),
+    (["--width", "20"], "expected at least 40, found 20"),
+])
+def test_diagram_command_bad_options(cli: CLI, args: list[str], message: str) -> None:
+    result = cli("diagram", ORDERS, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_width_must_hold_the_longest_name(cli: CLI, tmp_path: Path) -> None:
+    name = "n" * 60
+    path = tmp_path / "long.yaml"
+    path.write_text(f"version: 1\nsystem: s\ndata:\n  - name: {name}\n", encoding="utf-8")
+    result = cli("diagram", str(path), "--width", "50")
+    assert result.exit_code == 2 and "expected at least 66" in result.stderr
+    result = cli("diagram", str(path), "--width", "66")
+    assert result.exit_code == 0 and name in result.stdout
+
+
+def test_diagram_command_bad_file(cli: CLI, tmp_path: Path) -> None:
+    result = cli("diagram", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- the reports
+
+
+def test_advise_reports_embed_the_diagrams(ruleset: rules.RuleSet) -> None:
+    req = requirements.load(ORDERS)
+    rec = engine.advise(ruleset, req)
+    console = Console(width=100, record=True, force_terminal=False)
+    text.render(rec, console, req)
+    report = console.export_text()
+    assert replication.draw("payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2},
+                            regions=["eu-west-1"]) in report
+    assert "place_order: saga" in report and "circuit breaker" in report
+    adr = markdown.render(rec, req=req)
+    assert "```text\nplace_order: saga (orchestrated)" in adr
+    assert "```text\nWhere each kind of data sits" in adr
+    # Without the requirements the diagrams still come, from the recommendation alone.
+    assert "payments: hash partitioning" in markdown.render(rec)
+
+
+def test_advise_report_is_ascii_on_a_non_utf8_console(ruleset: rules.RuleSet) -> None:
+    req = requirements.load(ORDERS)
+    rec = engine.advise(ruleset, req)
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="replace")
+    console = Console(file=stream, width=80, record=True, force_terminal=False)
+    text.render(rec, console, req)
+    report = console.export_text()
+    assert "+-> " in report and "|  clockwise" in report and "\u25b6" not in report
