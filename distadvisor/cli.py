@@ -8,15 +8,15 @@ that need them, so `advise` starts fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from .errors import InputError
+from .cli_support import fail, guard, load_ruleset, scaffold_names
+from .errors import InputError, Location
 
 
 class _RootGroup(TyperGroup):
@@ -46,7 +46,6 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Browse, validate and test the rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -71,37 +70,12 @@ RulesOption = Annotated[
 ]
 
 
-def _fail(error: InputError) -> NoReturn:
-    for problem in error.problems:
-        print(f"error: {problem}", file=sys.stderr)
-    raise typer.Exit(2)
-
-
-def _guard(action: Callable[[], T]) -> T:
-    """Run `action`; bad input becomes a message on stderr and exit status 2."""
-    try:
-        return action()
-    except InputError as error:
-        _fail(error)
-
-
-def _ruleset(extra: list[Path] | None):  # type: ignore[no-untyped-def]
-    from . import rules
-    from .resources import rules_dir
-
-    return rules.load([rules_dir(), *(extra or [])])
-
-
-def _scaffold_names() -> dict[str, str]:
-    """Recommendation pattern -> the scaffold that writes it, from the templates."""
-    from .scaffold import load_patterns
-
-    return {impl: spec.pattern for spec in load_patterns().values() for impl in spec.implements}
-
-
 @app.command()
 def advise(
-    file: Annotated[str, typer.Argument(help="Requirements file (YAML, version 1); - for stdin.")],
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="Requirements file (YAML, version 1); - for stdin."),
+    ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     rules: RulesOption = None,
     fail_on: Annotated[
@@ -123,8 +97,8 @@ def advise(
     """Recommend an architecture for a requirements file, with the reasons."""
     from . import engine, requirements
 
-    req = _guard(lambda: requirements.load(file))
-    rec = _guard(lambda: engine.advise(_ruleset(rules), req, _scaffold_names()))
+    req = guard(lambda: requirements.load(file))
+    rec = guard(lambda: engine.advise(load_ruleset(rules), req, scaffold_names()))
     if scaffold_dir is not None:
         from . import scaffold, scaffold_plan
 
@@ -133,7 +107,7 @@ def advise(
             return scaffold_plan.write(planned, scaffold_dir, force=force, dry_run=dry_run)
 
         verb = "would write" if dry_run else "wrote"
-        for path in _guard(write):
+        for path in guard(write):
             print(f"{verb} {path}", file=sys.stderr)
     if fmt is Format.json:
         from .render import json as renderer
@@ -142,13 +116,13 @@ def advise(
     elif fmt is Format.markdown:
         from .render import markdown
 
-        sys.stdout.write(markdown.render(rec))
+        sys.stdout.write(markdown.render(rec, req=req))
     else:
         from rich.console import Console
 
         from .render import text
 
-        text.render(rec, Console())
+        text.render(rec, Console(), req)
     worst = rec.worst_severity()
     levels = [s.value for s in Severity]
     if worst is not None and levels.index(worst) <= levels.index(fail_on.value):
@@ -165,13 +139,28 @@ def rules_list(
     """The rule catalogue: id, what it concludes, priority."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    ruleset = _guard(lambda: _ruleset(rules))
+    ruleset = guard(lambda: load_ruleset(rules))
+    frameworks = sorted({r.framework for r in ruleset.rules})
+    if framework is not None and framework not in frameworks:
+        import difflib
+
+        close = difflib.get_close_matches(framework, frameworks, n=1)
+        fail(
+            InputError.single(
+                f"no framework '{framework}'",
+                Location(path="--framework"),
+                expected="one of " + ", ".join(frameworks),
+                hint=f"did you mean '{close[0]}'?" if close else "",
+            )
+        )
     table = Table("Rule", "Scope", "Concludes", "Priority", title="distadvisor rules")
     for rule in ruleset.rules:
         if framework and rule.framework != framework:
             continue
-        table.add_row(rule.id, rule.scope, rule.outcome_text(), str(rule.priority))
+        # Text, not markup: a rule file's strings are printed as written.
+        table.add_row(Text(rule.id), rule.scope, Text(rule.outcome_text()), str(rule.priority))
     Console().print(table)
 
 
@@ -185,12 +174,12 @@ def rules_show(
     """One rule with its condition, message and references."""
     import difflib
 
-    ruleset = _guard(lambda: _ruleset(rules))
+    ruleset = guard(lambda: load_ruleset(rules))
     rule = ruleset.by_id(rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=1)
         hint = f"did you mean '{close[0]}'?" if close else "see `distadvisor rules list`"
-        _fail(InputError.single(f"no rule '{rule_id}'", hint=hint))
+        fail(InputError.single(f"no rule '{rule_id}'", hint=hint))
     print(f"{rule.id}  ({rule.framework}, scope {rule.scope}, priority {rule.priority})")
     print(f"  defined at: {rule.source}")
     print(f"  when:       {rule.when_source or '(always: the fallback)'}")
@@ -206,7 +195,7 @@ def rules_validate(
     folder: Annotated[Path, typer.Argument(help="A folder of rule files to check.")],
 ) -> None:
     """Check a folder of rule files (with the shipped rules they extend or override)."""
-    ruleset = _guard(lambda: _ruleset([folder]))
+    ruleset = guard(lambda: load_ruleset([folder]))
     own = [p for p in ruleset.files if p.parent == folder]
     print(f"ok: {len(own)} rule files in {folder}, {len(ruleset.rules)} rules in all")
 
@@ -223,8 +212,8 @@ def rules_test(
     from .resources import rules_dir
 
     target = folder or rules_dir()
-    ruleset = _guard(lambda: _ruleset([folder] if folder else None))
-    reports = _guard(lambda: list(fixtures.run_folder(target, ruleset)))
+    ruleset = guard(lambda: load_ruleset([folder] if folder else None))
+    reports = guard(lambda: list(fixtures.run_folder(target, ruleset)))
     passed = failed = 0
     for report in reports:
         for outcome in report.outcomes:
