@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import yamlsource
+from . import parsecache, yamlsource
 from .errors import InputError, Problem
 from .vocabulary import (
     CONFLICT_RESOLUTION,
@@ -143,7 +143,7 @@ class _Checker:
 
 
 def load_catalogue(path: Path) -> Catalogue:
-    doc = yamlsource.load(str(path))
+    doc = parsecache.load(path)
     check = _Checker(doc)
     stores = []
     for i, raw in enumerate(check.get(doc.data, "stores", list, ()) or []):
@@ -175,7 +175,7 @@ def load_catalogue(path: Path) -> Catalogue:
 
 
 def load_network(path: Path) -> NetworkTable:
-    doc = yamlsource.load(str(path))
+    doc = parsecache.load(path)
     check = _Checker(doc)
     default = check.get(doc.data, "default_ms", (int, float), ())
     source = check.get(doc.data, "source", str, ())

@@ -18,20 +18,39 @@ from typer.core import TyperGroup
 from .cli_support import fail, guard, load_ruleset, scaffold_names
 from .errors import InputError, Location
 
+# Commands defined in their own modules, built only when asked for: typer builds every
+# registered command at start-up, and these have many options the common path never uses.
+_LAZY_COMMANDS = {
+    "check": ("cli_ci", "check"),
+    "schema": ("cli_ci", "schema"),
+    "diagram": ("cli_diagram", "diagram"),
+    "init": ("cli_init", "init"),
+}
+
 
 class _RootGroup(TyperGroup):
-    """The top-level group; `scaffold` is mounted lazily, so its templates and option
-    declarations are read only when it is used."""
+    """The top-level group: `scaffold` and the commands above are mounted lazily."""
 
     # typer's vendored click Context is private; Any keeps the override compatible.
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*super().list_commands(ctx), "scaffold"]
+        return [*super().list_commands(ctx), *_LAZY_COMMANDS, "scaffold"]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name == "scaffold":
             from .scaffold_cli import group
 
             return group
+        if cmd_name in _LAZY_COMMANDS:
+            import importlib
+
+            import typer.main
+
+            module, function = _LAZY_COMMANDS[cmd_name]
+            single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+            single.command(cmd_name)(
+                getattr(importlib.import_module(f".{module}", __package__), function)
+            )
+            return typer.main.get_command(single)
         return super().get_command(ctx, cmd_name)
 
 
@@ -45,7 +64,6 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="Browse, validate and test the rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-
 
 
 class Format(StrEnum):
@@ -230,14 +248,6 @@ def rules_test(
     print(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)
-
-
-# Each of these modules adds its commands; they import their heavy dependencies inside
-# the commands, so registering them costs nothing at start-up.
-from . import cli_ci, cli_diagram, cli_init  # noqa: E402
-
-for _module in (cli_ci, cli_diagram, cli_init):
-    _module.register(app)
 
 
 def main() -> None:

@@ -111,7 +111,3 @@ def schema() -> None:
     sys.stdout.write(json.dumps(requirements_schema(), indent=2) + "\n")
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the application."""
-    app.command("check")(check)
-    app.command("schema")(schema)

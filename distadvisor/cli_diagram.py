@@ -51,6 +51,3 @@ def diagram(
     sys.stdout.write("\n\n".join(d.text for d in drawn) + ("\n" if drawn else ""))
 
 
-def register(app: typer.Typer) -> None:
-    """Add `diagram` to the application."""
-    app.command()(diagram)

@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 INTERRUPTED = 130  # the shell's status for a process ended by SIGINT
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the application."""
-    app.command()(init)
-
-
 def init(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The requirements file to write.")

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import yamlsource
+from . import parsecache, yamlsource
 from .catalogue import Catalogue, NetworkTable, load_catalogue, load_network
 from .conditions import (
     ConditionError,
@@ -117,12 +117,15 @@ class RuleSet(NamedTuple):
     catalogue: Catalogue
     network: NetworkTable
     files: tuple[Path, ...]
+    # Each field's rules in the order they are tried, sorted once at load: the engine
+    # asks for them once per kind of data of every file it checks.
+    slot_rules: dict[str, tuple[Rule, ...]]
 
     def by_id(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
-    def for_slot(self, slot: str) -> list[Rule]:
-        return sorted((r for r in self.rules if r.slot == slot), key=Rule.sort_key)
+    def for_slot(self, slot: str) -> tuple[Rule, ...]:
+        return self.slot_rules.get(slot, ())
 
     def of_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules if r.kind == kind]
@@ -444,7 +447,7 @@ def load(folders: Iterable[Path]) -> RuleSet:
         for path in rule_files(folder):
             files.append(path)
             try:
-                doc = yamlsource.load(str(path))
+                doc = parsecache.load(path)
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -475,7 +478,11 @@ def load(folders: Iterable[Path]) -> RuleSet:
     problems.extend(cycle_problems)
     if problems:
         raise InputError(problems)
-    return RuleSet(tuple(rules), tuple(order), catalogue, network, tuple(files))
+    slot_rules = {
+        slot: tuple(sorted((r for r in rules if r.slot == slot), key=Rule.sort_key))
+        for slot in ENTITY_SLOTS
+    }
+    return RuleSet(tuple(rules), tuple(order), catalogue, network, tuple(files), slot_rules)
 
 
 def _source_text(raw: Any) -> str:

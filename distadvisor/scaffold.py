@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, yamlsource
+from . import __version__, parsecache
 from .errors import InputError, Location, Problem
 from .resources import templates_dir
 from .vocabulary import PATTERNS
@@ -132,15 +132,13 @@ def load_patterns(templates: Path | None = None) -> dict[str, PatternSpec]:
         if folder.name.startswith((".", "_")):
             continue
         spec_file = folder / "pattern.yaml"
-        try:
-            text = spec_file.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not spec_file.is_file():
             problems.append(
                 Problem("pattern folder has no pattern.yaml", Location(str(folder)))
             )
             continue
         try:
-            data = yamlsource.parse(text, str(spec_file)).data
+            data = parsecache.load(spec_file).data
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -383,6 +381,11 @@ def validate_name(name: str) -> str:
         raise InputError.single(
             f"its module name {module!r} is a Python keyword or standard-library module",
             where, expected="a name whose snake_case form is free", found=repr(name),
+        )
+    if module.startswith("test"):
+        raise InputError.single(
+            f"its module {module}.py would be collected by pytest as a test file",
+            where, expected="a name not starting with Test", found=repr(name),
         )
     return name
 
@@ -706,19 +709,44 @@ def write_files(files: Mapping[str, str], out: Path, *, force: bool = False,
         raise InputError(problems)
     if dry_run:
         return paths
+    # All or nothing: every file is first written to a temporary beside its target;
+    # then the files being overwritten are moved aside, the new ones moved in, and only
+    # then are the old ones deleted. A failure at any step puts everything back.
+    temps: list[Path] = []
+    moved_aside: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    target = out
     try:
         out.mkdir(parents=True, exist_ok=True)
         for path, content in zip(paths, files.values(), strict=True):
-            _write_atomically(path, content)
+            target = path
+            temps.append(_write_temporary(path, content))
+        for path in paths:
+            if path.exists() or path.is_symlink():
+                target = path
+                backup = path.with_name(f".{path.name}.{os.getpid()}.old")
+                os.replace(path, backup)
+                moved_aside.append((path, backup))
+        for temp, path in zip(temps, paths, strict=True):
+            target = path
+            os.replace(temp, path)
+            placed.append(path)
     except OSError as exc:
-        raise InputError.single(f"cannot write: {exc.strerror or exc}",
-                                Location(str(exc.filename or out)), expected="a writable path"
-                                ) from exc
+        for path in placed:
+            path.unlink(missing_ok=True)
+        for path, backup in moved_aside:
+            os.replace(backup, path)
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+        raise InputError.single(f"cannot write: {exc.strerror or exc}", Location(str(target)),
+                                expected="a writable path") from exc
+    for _, backup in moved_aside:
+        backup.unlink(missing_ok=True)
     return paths
 
 
-def _write_atomically(path: Path, content: str) -> None:
-    """Write via a temp file in the same folder + os.replace: readers never see half a file."""
+def _write_temporary(path: Path, content: str) -> Path:
+    """Write `content` to a synced temporary file in `path`'s folder; return its path."""
     import tempfile
 
     descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
@@ -729,10 +757,10 @@ def _write_atomically(path: Path, content: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+    return Path(temp_name)
 
 
 def _is_plain_file_name(name: str) -> bool:

@@ -123,7 +123,7 @@ def test_unknown_pattern_exits_2_with_a_suggestion(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["--failure-threshold", "0"], ["--failure-threshold", "out of range", ">= 1"]),
+        (["--failure-threshold", "0"], ["--failure-threshold", "out of range", "from 1 to 10000"]),
         (["--failure-threshold", "many"], ["--failure-threshold", "not an integer"]),
         (["--recovery-timeout", "soon"], ["--recovery-timeout", "not a finite number"]),
         (["--recovery-timeout", "nan"], ["--recovery-timeout", "not a finite number"]),
