@@ -41,7 +41,11 @@ class Problem(NamedTuple):
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
+        return f"{self.location}: {self.detail()}"
+
+    def detail(self) -> str:
+        """What is wrong, expected and found, without the location."""
+        text = self.message
         if self.expected:
             text += f"; expected {self.expected}"
         if self.found:

@@ -618,17 +618,7 @@ def _within(problem_path: str, path: str) -> bool:
 
 def describe(problems: Sequence[Problem]) -> str:
     """Problems as one line for a prompt: what, expected, found (no location)."""
-    texts = []
-    for problem in problems:
-        text = problem.message
-        if problem.expected:
-            text += f"; expected {problem.expected}"
-        if problem.found:
-            text += f", found {problem.found}"
-        if problem.hint:
-            text += f" ({problem.hint})"
-        texts.append(text)
-    return "; ".join(texts)
+    return "; ".join(problem.detail() for problem in problems)
 
 
 class _Flow:

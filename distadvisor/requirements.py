@@ -29,7 +29,8 @@ Ordering = Literal["none", "causal", "total"]
 Conflicts = Literal["reject", "merge", "last-write-wins"]
 Access = Literal["point", "range", "time-series", "geo"]
 WritesFrom = Literal["one-region", "all-regions"]
-# The contract's vocabularies (vocabulary.py), which a declared design is written in.
+# The contract's vocabularies (vocabulary.py), which a declared design is written in;
+# a test keeps these Literals equal to them.
 Replication = Literal[
     "consensus",
     "leader-follower-sync",

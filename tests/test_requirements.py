@@ -207,3 +207,12 @@ def test_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(MINIMAL))
     assert requirements.load("-").system == "shop"
+
+
+def test_the_models_design_vocabularies_are_the_contracts() -> None:
+    import typing
+
+    from distadvisor import vocabulary
+
+    assert typing.get_args(requirements.Replication) == vocabulary.REPLICATION
+    assert typing.get_args(requirements.Partitioning) == vocabulary.PARTITIONING
