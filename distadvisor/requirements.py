@@ -342,6 +342,15 @@ class Requirements:
 
 
 _FIELD_TYPES: dict[type, dict[str, Any]] = {}
+_TYPE_PARTS: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _type_parts(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    """`typing.get_origin` and `get_args` of a field type, computed once per type: the
+    validator asks for every value of every file `check` reads."""
+    if hint not in _TYPE_PARTS:
+        _TYPE_PARTS[hint] = (typing.get_origin(hint), typing.get_args(hint))
+    return _TYPE_PARTS[hint]
 
 
 def field_types(cls: type) -> dict[str, Any]:
@@ -416,8 +425,7 @@ class _Validator:
         return cls(**values) if ok else None
 
     def value(self, hint: Any, meta: typing.Mapping[str, Any], raw: Any, path: PathKey) -> Any:
-        origin = typing.get_origin(hint)
-        args = typing.get_args(hint)
+        origin, args = _type_parts(hint)
         if origin in (typing.Union, types.UnionType):
             if raw is None and type(None) in args:
                 return None
