@@ -20,7 +20,7 @@ from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from distadvisor import scaffold
+from distadvisor import patterns, safewrite, scaffold, scaffold_options
 
 REPEATS = 7
 CALLS = 200_000
@@ -40,10 +40,10 @@ def require(name: str) -> ModuleType:
 
 def generate_breaker(folder: Path) -> ModuleType:
     """Scaffold a default circuit breaker into `folder` and import it."""
-    spec = scaffold.load_patterns()["circuit-breaker"]
-    options = scaffold.resolve_options(spec, {})
+    spec = patterns.load_patterns()["circuit-breaker"]
+    options = scaffold_options.resolve_options(spec, {})
     files = scaffold.render(spec, "BenchBreaker", options)
-    path = next(p for p in scaffold.write_files(files, folder) if not p.name.startswith("test_"))
+    path = next(p for p in safewrite.write_files(files, folder) if not p.name.startswith("test_"))
     module_spec = importlib.util.spec_from_file_location(path.stem, path)
     assert module_spec is not None and module_spec.loader is not None
     module = importlib.util.module_from_spec(module_spec)

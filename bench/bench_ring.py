@@ -28,13 +28,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from distadvisor.scaffold import (
-    load_patterns,
-    render,
-    resolve_options,
-    snake_case,
-    write_files,
-)
+from distadvisor.patterns import load_patterns
+from distadvisor.safewrite import write_files
+from distadvisor.scaffold import render
+from distadvisor.scaffold_options import resolve_options, snake_case
 
 try:
     from uhashring import HashRing  # type: ignore[import-untyped]

@@ -12,7 +12,6 @@ too (a pre-commit hook passes every staged YAML file).
 from __future__ import annotations
 
 import difflib
-import glob
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,15 +26,25 @@ from .vocabulary import SEVERITIES
 from .yamlsource import PathKey
 
 YAML_SUFFIXES = (".yaml", ".yml")
-_VERSION_KEY = re.compile(rb"^version\s*:", re.M)
-_MODEL_KEY = re.compile(rb"^(system|data)\s*:", re.M)
+_SNIFF_BYTES = 65_536
+# A key at the start of a line, or after `{` or `,` in a flow mapping; quoted or not.
+_KEY = r"(?:^|[{{,])\s*[\"']?(?:{names})[\"']?\s*:"
+_VERSION_KEY = re.compile(_KEY.format(names="version"), re.M)
+_MODEL_KEY = re.compile(_KEY.format(names="system|data"), re.M)
 _PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
 def looks_like_requirements(path: Path) -> bool:
-    """A top-level `version:` key and a `system:` or `data:` key (cheap: no parsing)."""
+    """A regular file with `version:` and `system:` or `data:` keys (cheap: no parsing).
+
+    Keys may be quoted or in a flow mapping, and a byte-order mark may lead; only the
+    file's head is read, and devices or FIFOs are never opened.
+    """
+    if not path.is_file():
+        return False
     try:
-        head = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES).decode("utf-8-sig", errors="replace")
     except OSError:
         return False
     return bool(_VERSION_KEY.search(head) and _MODEL_KEY.search(head))
@@ -68,11 +77,9 @@ def discover(
             what = "no requirements files in this folder"
         elif not path.exists() and any(c in target for c in "*?["):
             found = [
-                match
-                for match in sorted(glob.glob(target, recursive=True))
-                if match.endswith(YAML_SUFFIXES)
-                and Path(match).is_file()
-                and looks_like_requirements(Path(match))
+                str(match)
+                for match in _glob(target)
+                if match.name.endswith(YAML_SUFFIXES) and looks_like_requirements(match)
             ]
             what = "no requirements files match this pattern"
         else:
@@ -84,7 +91,20 @@ def discover(
                 Problem(what, Location(target), "YAML files with a top-level 'version:' key")
             )
         files.extend(found)
-    return list(dict.fromkeys(files)), problems
+    # Once each, however it was named (relative, absolute, through a link).
+    unique: dict[Path, str] = {}
+    for file in files:
+        unique.setdefault(Path(file).resolve(), file)
+    return list(unique.values()), problems
+
+
+def _glob(pattern: str) -> list[Path]:
+    """Matches of a glob, `**` included, in name order. pathlib's `**` does not descend
+    into linked folders, so a symlink loop cannot make it run forever."""
+    path = Path(pattern)
+    base = Path(path.anchor) if path.is_absolute() else Path()
+    relative = str(path.relative_to(base)) if path.is_absolute() else pattern
+    return sorted(base.glob(relative))
 
 
 class FileResult(NamedTuple):

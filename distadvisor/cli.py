@@ -118,10 +118,10 @@ def advise(
     req = guard(lambda: requirements.load(file))
     rec = guard(lambda: engine.advise(load_ruleset(rules), req, scaffold_names()))
     if scaffold_dir is not None:
-        from . import scaffold, scaffold_plan
+        from . import patterns, scaffold_plan
 
         def write() -> list[Path]:
-            planned = scaffold_plan.plan(rec, req, scaffold.load_patterns())
+            planned = scaffold_plan.plan(rec, req, patterns.load_patterns())
             return scaffold_plan.write(planned, scaffold_dir, force=force, dry_run=dry_run)
 
         verb = "would write" if dry_run else "wrote"

@@ -93,7 +93,7 @@ def init(
 def _answer(out: Path, data: list[str], data_file: Path | None, from_file: Path | None,
             force: bool, interactive: bool) -> Requirements:
     """The requirements from every source of answers, and the prompts when interactive."""
-    from . import questionnaire, yamlsource
+    from . import answers, questionnaire, questions, yamlsource
     from .errors import InputError, Location
 
     if out.is_dir():
@@ -102,24 +102,24 @@ def _answer(out: Path, data: list[str], data_file: Path | None, from_file: Path 
     if out.exists() and not force and not interactive:
         raise InputError.single("file already exists", Location(str(out), path="--out"),
                                 hint="pass --force to overwrite it")
-    questions = questionnaire.load()
-    given = questionnaire.command_line(questions, data)
-    files: questionnaire.Answers = {}
+    asked = questions.load()
+    given = answers.command_line(asked, data)
+    files: answers.Answers = {}
     for path in (from_file, data_file):  # the answer file overrides the file edited
         if path is not None:
-            files |= questionnaire.from_file(questions, yamlsource.load(str(path)))
+            files |= answers.from_file(asked, yamlsource.load(str(path)))
     prompter = None
     if interactive:
         from .prompts import QuestionaryPrompter
 
         prompter = QuestionaryPrompter()
-    return questionnaire.run(questions, given=given, files=files, prompter=prompter)
+    return questionnaire.run(asked, given=given, files=files, prompter=prompter)
 
 
 def _write(out: Path, req: Requirements, force: bool, interactive: bool) -> bool:
     """Show the file and ask before writing it (on a terminal); write it atomically."""
-    from . import scaffold
-    from .questionnaire import to_yaml
+    from . import safewrite
+    from .requirements_writer import to_yaml
 
     text = to_yaml(req)
     if interactive:
@@ -135,7 +135,7 @@ def _write(out: Path, req: Requirements, force: bool, interactive: bool) -> bool
         if not agreed:
             print("nothing written", file=sys.stderr)
             return False
-    scaffold.write_files({out.name: text}, out.parent, force=True)
+    safewrite.write_files({out.name: text}, out.parent, force=True)
     print(f"wrote {out}", file=sys.stderr)
     return True
 
@@ -155,9 +155,9 @@ def _advise(req: Requirements) -> Recommendation:
 
 def _offer_scaffolds(rec: Recommendation, req: Requirements,
                      prompter: QuestionaryPrompter) -> None:
-    from . import scaffold, scaffold_plan
+    from . import patterns, scaffold_plan
 
-    planned = scaffold_plan.plan(rec, req, scaffold.load_patterns())
+    planned = scaffold_plan.plan(rec, req, patterns.load_patterns())
     if not planned:
         return
     prompter.section("Scaffolds")

@@ -46,6 +46,6 @@ def load_ruleset(extra: list[Path] | None) -> RuleSet:
 
 def scaffold_names() -> dict[str, str]:
     """Recommendation pattern -> the scaffold that writes it, from the templates."""
-    from .scaffold import load_patterns
+    from .patterns import load_patterns
 
     return {impl: spec.pattern for spec in load_patterns().values() for impl in spec.implements}

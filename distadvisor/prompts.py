@@ -13,7 +13,7 @@ from typing import Any
 import questionary
 from questionary import Choice
 
-from .questionnaire import Question
+from .questions import Question
 
 _HELP = "italic"
 _ERROR = "fg:ansired bold"

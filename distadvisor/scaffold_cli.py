@@ -22,8 +22,11 @@ import typer
 from typer._click import Command, Context  # typer's vendored click
 from typer.core import TyperGroup
 
-from . import scaffold
 from .errors import InputError
+from .patterns import OptionSpec, PatternSpec, get_pattern, load_patterns
+from .safewrite import write_files
+from .scaffold import render
+from .scaffold_options import resolve_options
 
 _METAVARS = {
     "int": "INTEGER",
@@ -42,11 +45,11 @@ def fail(error: InputError) -> typer.Exit:
 
 
 @cache
-def _patterns() -> dict[str, scaffold.PatternSpec]:
-    return scaffold.load_patterns()
+def _patterns() -> dict[str, PatternSpec]:
+    return load_patterns()
 
 
-def patterns_or_exit() -> dict[str, scaffold.PatternSpec]:
+def patterns_or_exit() -> dict[str, PatternSpec]:
     try:
         return _patterns()
     except InputError as exc:
@@ -64,12 +67,12 @@ class LazyScaffoldGroup(TyperGroup):
         if cmd_name not in patterns and ctx.resilient_parsing:
             return None  # shell completion: say nothing
         try:
-            return build_command(scaffold.get_pattern(patterns, cmd_name))
+            return build_command(get_pattern(patterns, cmd_name))
         except InputError as exc:
             raise fail(exc) from None
 
 
-def build_command(spec: scaffold.PatternSpec) -> Command:
+def build_command(spec: PatternSpec) -> Command:
     """The click command for one pattern: fixed flags plus one per declared option."""
     parameters = [
         _parameter("name", str, typer.Option(
@@ -109,10 +112,10 @@ def _parameter(name: str, annotation: object, default: object) -> inspect.Parame
                              annotation=annotation)
 
 
-def _option_parameter(option: scaffold.OptionSpec) -> inspect.Parameter:
+def _option_parameter(option: OptionSpec) -> inspect.Parameter:
     """A pattern option as a CLI option.
 
-    Non-bool values arrive as text and are validated by `scaffold.resolve_options`
+    Non-bool values arrive as text and are validated by `scaffold_options.resolve_options`
     (one place, one style of message); an omitted option stays None so the
     declared default applies.
     """
@@ -129,16 +132,15 @@ def _option_parameter(option: scaffold.OptionSpec) -> inspect.Parameter:
     )], None)
 
 
-def run(spec: scaffold.PatternSpec, values: dict[str, Any]) -> None:
+def run(spec: PatternSpec, values: dict[str, Any]) -> None:
     """Validate, render and write one scaffold; InputError ends in exit status 2."""
     raw = {option.name: values[option.name] for option in spec.options
            if values[option.name] is not None}
     try:
-        options = scaffold.resolve_options(spec, raw)
-        files = scaffold.render(spec, values["name"], options,
-                                is_async=values.get("is_async", False))
-        paths = scaffold.write_files(files, values["out"], force=values["force"],
-                                     dry_run=values["dry_run"])
+        options = resolve_options(spec, raw)
+        files = render(spec, values["name"], options, is_async=values.get("is_async", False))
+        paths = write_files(files, values["out"], force=values["force"],
+                            dry_run=values["dry_run"])
     except InputError as exc:
         raise fail(exc) from None
     verb = "would write" if values["dry_run"] else "wrote"

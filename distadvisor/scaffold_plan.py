@@ -13,10 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import scaffold
 from .errors import InputError, Location
+from .patterns import PatternSpec
 from .recommendation import Recommendation
 from .requirements import Requirements
+from .safewrite import write_files
+from .scaffold import render
+from .scaffold_options import resolve_options, validate_name
 
 _SECTIONS = {"data": "data", "services": "services", "transactions": "transactions"}
 _PATH = re.compile(r"(\w+)\[(\d+)\]")
@@ -24,7 +27,7 @@ _PATH = re.compile(r"(\w+)\[(\d+)\]")
 
 @dataclass(frozen=True)
 class Planned:
-    spec: scaffold.PatternSpec
+    spec: PatternSpec
     class_name: str
     options: dict[str, object]
     because: str  # the recommendation it serves, for the summary
@@ -44,7 +47,7 @@ def _subject(req: Requirements, path: str) -> object | None:
     return items[index] if index < len(items) else None
 
 
-def _bound_options(spec: scaffold.PatternSpec, subject: object, where: str) -> dict[str, object]:
+def _bound_options(spec: PatternSpec, subject: object, where: str) -> dict[str, object]:
     raw: dict[str, object] = {}
     for option, field in spec.advise.options:
         if subject is None or not hasattr(subject, field):
@@ -57,11 +60,11 @@ def _bound_options(spec: scaffold.PatternSpec, subject: object, where: str) -> d
         raw[option] = [re.sub(r"[^A-Za-z0-9_]", "_", v) for v in value] if isinstance(
             value, tuple
         ) else value
-    return scaffold.resolve_options(spec, raw)
+    return resolve_options(spec, raw)
 
 
 def plan(
-    rec: Recommendation, req: Requirements, patterns: Mapping[str, scaffold.PatternSpec]
+    rec: Recommendation, req: Requirements, patterns: Mapping[str, PatternSpec]
 ) -> list[Planned]:
     """The modules to write for every recommended pattern that has a scaffold."""
     planned: dict[str, Planned] = {}
@@ -77,7 +80,7 @@ def plan(
             subject = _subject(req, advice.path)
         if class_name in planned:
             continue  # one module per system already serves this subject
-        scaffold.validate_name(class_name)
+        validate_name(class_name)
         options = _bound_options(spec, subject, advice.path or rec.system)
         planned[class_name] = Planned(spec, class_name, options, f"{advice.pattern} for "
                                       f"{advice.subject}")
@@ -88,11 +91,11 @@ def write(planned: list[Planned], out: Path, *, force: bool, dry_run: bool) -> l
     """Render every planned module, then write them all or nothing."""
     files: dict[str, str] = {}
     for item in planned:
-        for name, content in scaffold.render(item.spec, item.class_name, item.options).items():
+        for name, content in render(item.spec, item.class_name, item.options).items():
             if name in files:
                 raise InputError.single(
                     f"two scaffolds would write {name}", Location(str(out / name)),
                     hint="rename a subject so their class names differ",
                 )
             files[name] = content
-    return scaffold.write_files(files, out, force=force, dry_run=dry_run)
+    return write_files(files, out, force=force, dry_run=dry_run)

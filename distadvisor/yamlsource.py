@@ -8,6 +8,7 @@ expansion so a "billion laughs" document cannot exhaust memory.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -60,6 +61,26 @@ _COLLECTION_TAGS: dict[type, str] = {
     yaml.MappingNode: "tag:yaml.org,2002:map",
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
 }
+
+
+# libyaml recurses on the C stack and crashes the process on very deep nesting; the
+# pure-Python loader raises RecursionError instead, which becomes a message. Deep
+# documents (a generous bound for real files) go to the Python loader.
+_C_LOADER_MAX_DEPTH = 100
+_OPENERS = re.compile(r"[\[\]{}]|^ {200,}", re.M)
+
+
+def _loader_for(text: str) -> type:
+    depth = deepest = 0
+    for match in _OPENERS.finditer(text):
+        token = match.group()
+        if token[0] == " ":  # block nesting this deep needs at least this much indent
+            return yaml.SafeLoader
+        depth += 1 if token in "[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > _C_LOADER_MAX_DEPTH:
+            return yaml.SafeLoader
+    return _SAFE_LOADER
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -143,7 +164,7 @@ class _Composer:
 def parse(text: str, source: str) -> Document:
     """Parse one YAML document with the safe loader; any failure is an InputError."""
     try:
-        node = yaml.compose(text, Loader=_SAFE_LOADER)
+        node = yaml.compose(text, Loader=_loader_for(text))
     except RecursionError:
         raise InputError.single(
             "document nests too deeply", Location(source), expected="a flatter document"

@@ -20,9 +20,13 @@ import pytest
 from rich.console import Console
 from typer.testing import Result
 
-from distadvisor import engine, requirements, rules, scaffold
+from distadvisor import engine, requirements, rules
 from distadvisor.diagrams import breaker, cap, partitioning, replication, saga, scaffolds
+from distadvisor.patterns import load_patterns
 from distadvisor.render import markdown, text
+from distadvisor.safewrite import write_files
+from distadvisor.scaffold import render
+from distadvisor.scaffold_options import resolve_options, snake_case
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "diagrams"
@@ -33,8 +37,8 @@ LEDGER = str(ROOT / "examples/multi-region-ledger.yaml")
 
 
 def breaker_options(**given: object) -> dict[str, object]:
-    spec = scaffold.load_patterns()["circuit-breaker"]
-    return scaffold.resolve_options(spec, given)
+    spec = load_patterns()["circuit-breaker"]
+    return resolve_options(spec, given)
 
 
 LONG = "customer_loyalty_points_balance_per_region_and_currency_ledger"
@@ -110,10 +114,10 @@ def test_every_kind_has_several_goldens() -> None:
 
 
 def _load_scaffold(tmp_path: Path, name: str, **options: object) -> ModuleType:
-    spec = scaffold.load_patterns()["consistent-hash"]
-    files = scaffold.render(spec, name, scaffold.resolve_options(spec, options))
-    scaffold.write_files(files, tmp_path)
-    module_file = tmp_path / f"{scaffold.snake_case(name)}.py"
+    spec = load_patterns()["consistent-hash"]
+    files = render(spec, name, resolve_options(spec, options))
+    write_files(files, tmp_path)
+    module_file = tmp_path / f"{snake_case(name)}.py"
     loader = importlib.util.spec_from_file_location(module_file.stem, module_file)
     assert loader is not None and loader.loader is not None
     module = importlib.util.module_from_spec(loader)
@@ -144,9 +148,9 @@ def test_scaffold_docstring_carries_the_drawn_diagram() -> None:
     for pattern, options in (("circuit-breaker", {"failure_threshold": 7}),
                              ("saga", {"steps": "hold,charge"}),
                              ("consistent-hash", {"compat": "uhashring"})):
-        spec = scaffold.load_patterns()[pattern]
-        resolved = scaffold.resolve_options(spec, options)
-        module = next(iter(scaffold.render(spec, "DocName", resolved).values()))
+        spec = load_patterns()[pattern]
+        resolved = resolve_options(spec, options)
+        module = next(iter(render(spec, "DocName", resolved).values()))
         drawn = scaffolds.draw(pattern, "DocName", resolved)
         assert drawn and all(line.isascii() for line in drawn.splitlines())
         indented = "\n".join(f"    {line}" if line else "" for line in drawn.splitlines())

@@ -15,8 +15,10 @@ from conftest import requirements_from
 from hypothesis import given
 from hypothesis import strategies as st
 
-from distadvisor import engine, rules, scaffold
+from distadvisor import engine, rules
 from distadvisor.diagrams import breaker, canvas, cap, partitioning, replication, saga, system
+from distadvisor.patterns import load_patterns
+from distadvisor.scaffold_options import resolve_options
 from distadvisor.vocabulary import REPLICATION
 
 NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,44}", fullmatch=True)
@@ -99,8 +101,8 @@ def test_saga(data: st.DataObject, name: str, steps: list[str], services: list[s
        }))
 def test_breaker(data: st.DataObject, protects: list[str], ascii: bool,
                  options: dict[str, Any]) -> None:
-    spec = scaffold.load_patterns()["circuit-breaker"]
-    resolved = scaffold.resolve_options(spec, options)
+    spec = load_patterns()["circuit-breaker"]
+    resolved = resolve_options(spec, options)
     width = data.draw(widths(protects))
     drawn = breaker.draw(resolved, protects=protects, width=width, ascii=ascii)
     check(drawn, width, ascii, [*protects, f"after {options['failure_threshold']} consecutive"])

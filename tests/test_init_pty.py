@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from distadvisor import questionnaire
+from distadvisor import questions
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -20,7 +20,7 @@ UP, DOWN, ENTER, SPACE, CTRL_C, CTRL_U = "\x1b[A", "\x1b[B", "\r", " ", "\x03", 
 ENV = dict(os.environ, TERM="xterm", NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1",
            COLUMNS="120", LINES="50")
 
-QUESTIONS = questionnaire.load()
+QUESTIONS = questions.load()
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
 

@@ -13,15 +13,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from test_properties import documents
 
-from distadvisor import questionnaire, requirements, yamlsource
+from distadvisor import questionnaire, questions, requirements, yamlsource
+from distadvisor.answers import Answer, command_line, from_file
 from distadvisor.errors import InputError
-from distadvisor.questionnaire import Answer, Question
+from distadvisor.questions import Question
 from distadvisor.requirements import Requirements
+from distadvisor.requirements_writer import to_yaml
 from distadvisor.resources import rules_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-QUESTIONS = questionnaire.load()
+QUESTIONS = questions.load()
 SHIPPED = (rules_dir() / "questions.yaml").read_text()
 
 
@@ -56,10 +58,10 @@ def run(given: Sequence[str] = (), files: dict[str, Any] | None = None,
         prompter: Scripted | None = None) -> Requirements:
     answers = {}
     if files is not None:
-        answers = questionnaire.from_file(
+        answers = from_file(
             QUESTIONS, yamlsource.parse(yaml.safe_dump(files, sort_keys=False), "answers.yaml")
         )
-    return questionnaire.run(QUESTIONS, given=questionnaire.command_line(QUESTIONS, given),
+    return questionnaire.run(QUESTIONS, given=command_line(QUESTIONS, given),
                              files=answers, prompter=prompter)
 
 
@@ -140,7 +142,7 @@ def test_a_broken_question_file_names_the_file_and_the_question(
     broken = tmp_path / "questions.yaml"
     broken.write_text(SHIPPED.replace(old, new, 1))
     with pytest.raises(InputError) as error:
-        questionnaire.load(broken)
+        questions.load(broken)
     assert any(str(broken) in p and expected in p for p in problems(error)), problems(error)
 
 
@@ -148,7 +150,7 @@ def test_a_broken_question_file_names_the_file_and_the_question(
 
 
 def test_command_line_values_are_yaml_scalars_typed_by_their_question() -> None:
-    answers = questionnaire.command_line(QUESTIONS, [
+    answers = command_line(QUESTIONS, [
         "availability.target=99.99", "data[1].money=yes", "deployment.regions=eu-west-1, us-east-1",
         "description=Orders: fast & safe", "services[0].calls=a,b", "data[0].size_gb=",
     ])
@@ -176,19 +178,19 @@ def test_command_line_values_are_yaml_scalars_typed_by_their_question() -> None:
 )
 def test_bad_command_line_answers(pair: str, expected: str) -> None:
     with pytest.raises(InputError) as error:
-        questionnaire.command_line(QUESTIONS, [pair])
+        command_line(QUESTIONS, [pair])
     assert expected in problems(error)[0]
 
 
 def test_answer_files_take_nested_sections_and_field_paths_with_their_positions() -> None:
     text = "system: shop\navailability.target: 99.5\ndata:\n  - name: carts\n    mony: true\n"
     with pytest.raises(InputError) as error:
-        questionnaire.from_file(QUESTIONS, yamlsource.parse(text, "answers.yaml"))
+        from_file(QUESTIONS, yamlsource.parse(text, "answers.yaml"))
     assert problems(error) == ["answers.yaml:5:11: data[0].mony: unknown field 'data[0].mony'; "
                                "expected a field of the requirements file, e.g. "
                                "availability.target or data[0].money (did you mean "
                                "'data[0].money'?)"]
-    answers = questionnaire.from_file(
+    answers = from_file(
         QUESTIONS, yamlsource.parse(text.replace("mony", "money"), "answers.yaml")
     )
     assert answers[("availability", "target")] == Answer(
@@ -331,7 +333,7 @@ def test_loops_services_calls_and_cross_checks_asked_again() -> None:
 def test_editing_a_file_offers_its_items_and_may_drop_the_last() -> None:
     doc = yamlsource.load(str(ROOT / "examples/order-platform.yaml"))
     prompter = Scripted({"Add another kind of data?": [True, True, False]})
-    req = questionnaire.run(QUESTIONS, given={}, files=questionnaire.from_file(QUESTIONS, doc),
+    req = questionnaire.run(QUESTIONS, given={}, files=from_file(QUESTIONS, doc),
                             prompter=prompter)
     original = requirements.from_document(doc)
     assert [e.name for e in req.data] == ["payments", "inventory", "product_catalog"]
@@ -346,10 +348,10 @@ def test_editing_a_file_offers_its_items_and_may_drop_the_last() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_examples_pass_through_the_questionnaire_unchanged(example: Path) -> None:
     doc = yamlsource.load(str(example))
-    req = questionnaire.run(QUESTIONS, given={}, files=questionnaire.from_file(QUESTIONS, doc),
+    req = questionnaire.run(QUESTIONS, given={}, files=from_file(QUESTIONS, doc),
                             prompter=None)
     assert req == requirements.from_document(doc)
-    written = questionnaire.to_yaml(req)
+    written = to_yaml(req)
     assert requirements.from_document(yamlsource.parse(written, "written")) == req
 
 
@@ -359,17 +361,17 @@ def test_any_valid_file_round_trips_through_the_flow_and_the_writer(doc: dict[st
     parsed = yamlsource.parse(yaml.safe_dump(doc), "doc.yaml")
     req = requirements.from_document(parsed)
     again = questionnaire.run(QUESTIONS, given={},
-                              files=questionnaire.from_file(QUESTIONS, parsed), prompter=None)
+                              files=from_file(QUESTIONS, parsed), prompter=None)
     assert again == req
     assert requirements.from_document(
-        yamlsource.parse(questionnaire.to_yaml(req), "written")
+        yamlsource.parse(to_yaml(req), "written")
     ) == req
 
 
 def test_the_written_file_holds_only_meaningful_fields() -> None:
     req = run(["system=shop", "data[0].name=carts", "data[0].conflicts=merge",
                "availability.target=99.9", "workload.reads_per_sec=5000"])
-    assert questionnaire.to_yaml(req).split("\n", 2)[2] == (
+    assert to_yaml(req).split("\n", 2)[2] == (
         "version: 1\nsystem: shop\n\nworkload:\n  reads_per_sec: 5000\n\n"
         "data:\n  - name: carts\n    conflicts: merge\n"
     )

@@ -18,7 +18,10 @@ from typing import Any
 
 import pytest
 
-from distadvisor.scaffold import load_patterns, render, resolve_options, snake_case, write_files
+from distadvisor.patterns import load_patterns
+from distadvisor.safewrite import write_files
+from distadvisor.scaffold import render
+from distadvisor.scaffold_options import resolve_options, snake_case
 
 uhashring = pytest.importorskip("uhashring")
 

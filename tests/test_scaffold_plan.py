@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from distadvisor import scaffold
 from distadvisor.errors import InputError
+from distadvisor.patterns import load_patterns
 from distadvisor.resources import templates_dir
 from distadvisor.scaffold_plan import camel_case
 
@@ -94,5 +94,5 @@ def test_malformed_advise_block_is_refused(tmp_path: Path, block: str, message: 
     end = text.index("options:\n", start + len("advise:") + 40)
     spec_file.write_text(text[:start] + block + text[end:])
     with pytest.raises(InputError) as caught:
-        scaffold.load_patterns(tmp_path)
+        load_patterns(tmp_path)
     assert message in str(caught.value)

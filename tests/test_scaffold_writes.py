@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from distadvisor import scaffold
 from distadvisor.errors import InputError
+from distadvisor.patterns import load_patterns
+from distadvisor.safewrite import write_files
+from distadvisor.scaffold_options import resolve_options, validate_name
 
 
 def test_a_failed_move_puts_everything_back(tmp_path: Path,
@@ -23,7 +25,7 @@ def test_a_failed_move_puts_everything_back(tmp_path: Path,
 
     monkeypatch.setattr(os, "replace", failing)
     with pytest.raises(InputError, match=r"b\.py: cannot write"):
-        scaffold.write_files({"a.py": "new a\n", "b.py": "new b\n"}, tmp_path, force=True)
+        write_files({"a.py": "new a\n", "b.py": "new b\n"}, tmp_path, force=True)
     monkeypatch.undo()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.py"]
     assert (tmp_path / "b.py").read_text() == "old b\n"
@@ -31,14 +33,14 @@ def test_a_failed_move_puts_everything_back(tmp_path: Path,
 
 def test_overwriting_with_force_leaves_no_backups(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("old\n")
-    scaffold.write_files({"a.py": "new\n"}, tmp_path, force=True)
+    write_files({"a.py": "new\n"}, tmp_path, force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["a.py"]
     assert (tmp_path / "a.py").read_text() == "new\n"
 
 
 def test_names_pytest_would_collect_are_refused() -> None:
     with pytest.raises(InputError, match="collected by pytest"):
-        scaffold.validate_name("TestBreaker")
+        validate_name("TestBreaker")
 
 
 @pytest.mark.parametrize(
@@ -49,7 +51,7 @@ def test_names_pytest_would_collect_are_refused() -> None:
 def test_options_that_would_make_generated_tests_endless_are_refused(
     pattern: str, option: str, value: str
 ) -> None:
-    spec = scaffold.load_patterns()[pattern]
+    spec = load_patterns()[pattern]
     raw = {option: value} | ({"steps": "a,b"} if pattern == "saga" else {})
     with pytest.raises(InputError, match="out of range"):
-        scaffold.resolve_options(spec, raw)
+        resolve_options(spec, raw)

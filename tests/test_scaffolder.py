@@ -13,8 +13,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from distadvisor import __version__, scaffold, scaffold_cli
+from distadvisor import __version__, scaffold_cli
 from distadvisor.errors import InputError
+from distadvisor.patterns import load_patterns
+from distadvisor.safewrite import write_files
+from distadvisor.scaffold_options import resolve_options, snake_case
 
 PATTERN = "circuit-breaker"
 
@@ -153,9 +156,9 @@ def test_unknown_flag_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_resolve_options_rejects_unknown_names_with_the_closest() -> None:
-    spec = scaffold.load_patterns()[PATTERN]
+    spec = load_patterns()[PATTERN]
     with pytest.raises(InputError, match="did you mean --failure-threshold"):
-        scaffold.resolve_options(spec, {"failure_treshold": 3})
+        resolve_options(spec, {"failure_treshold": 3})
 
 
 def test_dry_run_lists_files_and_writes_nothing(tmp_path: Path) -> None:
@@ -170,7 +173,7 @@ def test_dry_run_lists_files_and_writes_nothing(tmp_path: Path) -> None:
 def test_list_prints_every_pattern_with_its_summary() -> None:
     outcome = run_scaffold("--list")
     assert outcome.exit_code == 0
-    for name, spec in scaffold.load_patterns().items():
+    for name, spec in load_patterns().items():
         assert f"{name}" in outcome.stdout
         assert spec.summary in outcome.stdout
 
@@ -192,13 +195,13 @@ def test_a_failed_write_leaves_no_temp_file(
 
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(InputError, match="No space left"):
-        scaffold.write_files({"a.py": "x = 1\n"}, tmp_path)
+        write_files({"a.py": "x = 1\n"}, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_write_files_refuses_names_outside_out(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="outside the output directory"):
-        scaffold.write_files({"../escape.py": "x = 1\n", "ok.py": ""}, tmp_path / "out")
+        write_files({"../escape.py": "x = 1\n", "ok.py": ""}, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -217,9 +220,9 @@ def test_header_names_the_version_and_the_regenerating_command(tmp_path: Path) -
 
 
 def test_module_name_is_snake_case_of_the_class_name() -> None:
-    assert scaffold.snake_case("HTTPCircuitBreaker") == "http_circuit_breaker"
-    assert scaffold.snake_case("OrderSaga2") == "order_saga2"
-    assert scaffold.snake_case("Ring") == "ring"
+    assert snake_case("HTTPCircuitBreaker") == "http_circuit_breaker"
+    assert snake_case("OrderSaga2") == "order_saga2"
+    assert snake_case("Ring") == "ring"
 
 
 def test_importing_the_scaffolder_does_not_import_jinja2() -> None:
@@ -239,7 +242,7 @@ def test_malformed_pattern_yaml_names_the_file_and_field(tmp_path: Path) -> None
         "pattern: broken\nsummary: s\nfiles: []\noptions:\n  - {name: x, type: integr}\n"
     )
     with pytest.raises(InputError) as error:
-        scaffold.load_patterns(tmp_path)
+        load_patterns(tmp_path)
     message = str(error.value)
     assert str(folder / "pattern.yaml") in message
     assert "options[0].type" in message
@@ -251,4 +254,4 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "pattern.yaml").write_text("pattern: broken\nsummary: [unclosed\n")
     with pytest.raises(InputError, match=r"pattern\.yaml:\d+"):
-        scaffold.load_patterns(tmp_path)
+        load_patterns(tmp_path)

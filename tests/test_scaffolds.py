@@ -30,7 +30,9 @@ import pytest
 import yaml
 from test_scaffolder import run_scaffold
 
-from distadvisor import __version__, scaffold
+from distadvisor import __version__
+from distadvisor.patterns import load_patterns
+from distadvisor.scaffold_options import snake_case
 
 CASES_DIR = Path(__file__).parent / "scaffold_cases"
 RUFF_RULES = "E,F,W,I,B,UP,SIM,RUF"
@@ -47,7 +49,7 @@ class Case:
 
     @property
     def module(self) -> str:
-        return scaffold.snake_case(self.name)
+        return snake_case(self.name)
 
     @property
     def files(self) -> tuple[str, str]:
@@ -119,14 +121,14 @@ def test_case_files_are_well_formed() -> None:
 
 
 def test_every_case_file_names_a_pattern_with_templates() -> None:
-    patterns = scaffold.load_patterns()
+    patterns = load_patterns()
     orphans = sorted({case.source for case in CASES if case.pattern not in patterns})
     assert orphans == [], f"case files for patterns without templates: {orphans}"
 
 
 def test_every_pattern_has_a_case_file() -> None:
     covered = {case.pattern for case in CASES}
-    assert sorted(set(scaffold.load_patterns()) - covered) == []
+    assert sorted(set(load_patterns()) - covered) == []
 
 
 def test_class_and_module_names_are_unique_across_cases() -> None:

@@ -80,12 +80,12 @@ def breaker_subjects(rec: Recommendation) -> list[str]:
 def breaker_diagram(rec: Recommendation, style: Style) -> list[Diagram]:
     """The breaker `advise --scaffold` writes (one for the system, with the scaffold's
     default options), if one is advised."""
-    from .. import scaffold
+    from .. import patterns, scaffold_options
 
     protects = breaker_subjects(rec)
     if not protects:
         return []
-    options = scaffold.resolve_options(scaffold.load_patterns()["circuit-breaker"], {})
+    options = scaffold_options.resolve_options(patterns.load_patterns()["circuit-breaker"], {})
     return [Diagram("breaker", rec.system, breaker.draw(
         options, protects=protects, width=style.width, ascii=style.ascii))]
 
