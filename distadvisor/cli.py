@@ -251,4 +251,10 @@ def rules_test(
 
 
 def main() -> None:
+    import signal
+
+    # Like other command-line tools, end quietly when a reader such as `head` closes
+    # the pipe, rather than raising on the next write and misreporting the status.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     app(prog_name="distadvisor")

@@ -81,7 +81,7 @@ def load_cases(path: Path, ruleset: RuleSet) -> list[Case]:
             if key not in CASE_KEYS:
                 problems.append(
                     Problem(
-                        f"unknown key '{key}'",
+                        f"unknown key {key!r}",
                         doc.locate((*at, key)),
                         "one of " + ", ".join(CASE_KEYS),
                     )

@@ -160,7 +160,7 @@ class _Loader:
         for key in raw:
             if key not in known:
                 close = difflib.get_close_matches(str(key), known, n=1)
-                self.fail((*path, key), f"{what}: unknown key '{key}'", "one of " +
+                self.fail((*path, key), f"{what}: unknown key {key!r}", "one of " +
                           ", ".join(known), hint=f"did you mean '{close[0]}'?" if close else "")
 
     def text(self, raw: Mapping[str, Any], key: str, path: PathKey, what: str,

@@ -405,7 +405,7 @@ class _Validator:
                 close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
                 self.problem(
                     (*path, key),
-                    f"unknown key '{key}'",
+                    f"unknown key {key!r}",
                     "one of " + ", ".join(fields),
                     hint=f"did you mean '{close[0]}'?" if close else "",
                 )

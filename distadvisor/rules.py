@@ -169,7 +169,7 @@ class _FileLoader:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 self.problem(
                     (*path, key),
-                    f"unknown key '{key}'",
+                    f"unknown key {key!r}",
                     "one of " + ", ".join(allowed),
                     hint=f"did you mean '{close[0]}'?" if close else "",
                 )

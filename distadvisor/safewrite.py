@@ -44,7 +44,11 @@ def write_files(files: Mapping[str, str], out: Path, *, force: bool = False,
         elif path.is_dir():
             problems.append(Problem("a directory is in the way", Location(str(path)),
                                     expected="a file path"))
-        elif (path.exists() or path.is_symlink()) and not force:
+        elif path.is_symlink() or (path.exists() and not path.is_file()):
+            # Replacing would swap a device, FIFO or link for a plain file.
+            problems.append(Problem("not a regular file", Location(str(path)),
+                                    expected="a plain file or a new path"))
+        elif path.exists() and not force:
             problems.append(Problem("file already exists", Location(str(path)),
                                     hint="pass --force to overwrite it"))
     if problems:

@@ -8,6 +8,7 @@ written together, so a clash or a bad value leaves the folder untouched.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -56,11 +57,21 @@ def _bound_options(spec: PatternSpec, subject: object, where: str) -> dict[str, 
                 Location(str(spec.directory / "pattern.yaml"), path=f"advise.options.{option}"),
             )
         value = getattr(subject, field)
-        # Requirement names allow '-' and '.'; option identifiers do not.
-        raw[option] = [re.sub(r"[^A-Za-z0-9_]", "_", v) for v in value] if isinstance(
-            value, tuple
-        ) else value
-    return resolve_options(spec, raw)
+        raw[option] = [_identifier(v) for v in value] if isinstance(value, tuple) else value
+    try:
+        return resolve_options(spec, raw)
+    except InputError as error:  # name the requirements, not an option never typed
+        raise InputError(
+            [p._replace(location=Location(path=where), message=f"for {spec.pattern}: {p.message}")
+             for p in error.problems]
+        ) from None
+
+
+def _identifier(name: str) -> str:
+    """A requirement name as a Python identifier: `reserve-stock` -> `reserve_stock`,
+    `class` -> `class_` (names allow '-' and '.', identifiers neither keywords)."""
+    text = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    return f"{text}_" if keyword.iskeyword(text) else text
 
 
 def plan(
@@ -79,8 +90,18 @@ def plan(
             class_name = camel_case(advice.subject) + spec.advise.suffix
             subject = _subject(req, advice.path)
         if class_name in planned:
-            continue  # one module per system already serves this subject
-        validate_name(class_name)
+            if spec.advise.per == "system":
+                continue  # one module per system already serves this subject
+            raise InputError.single(
+                f"{planned[class_name].because} and {advice.pattern} for {advice.subject}"
+                f" would both be scaffolded as {class_name}",
+                Location(path=advice.path), hint="rename one of them",
+            )
+        try:
+            validate_name(class_name)
+        except InputError as error:
+            raise InputError([p._replace(location=Location(path=advice.path or "system"))
+                              for p in error.problems]) from None
         options = _bound_options(spec, subject, advice.path or rec.system)
         planned[class_name] = Planned(spec, class_name, options, f"{advice.pattern} for "
                                       f"{advice.subject}")

@@ -28,12 +28,17 @@ MAX_BYTES = 10_000_000
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
 def format_path(path: PathKey) -> str:
     """`("data", 1, "stale_reads")` -> `data[1].stale_reads`."""
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):  # quoted, so no odd character is printed
+            text += f"[{part!r}]"
         else:
             text += f".{part}" if text else part
     return text
@@ -98,9 +103,9 @@ class _Composer:
         self.count += 1
         if self.count > MAX_NODES:
             raise InputError.single(
-                "document too large after alias expansion",
+                "document too large",
                 Location(self.source, node.start_mark.line + 1, node.start_mark.column + 1),
-                expected=f"at most {MAX_NODES} values",
+                expected=f"at most {MAX_NODES} values, aliases expanded",
             )
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
 

@@ -263,3 +263,20 @@ def test_advise_reports_accepted_findings_without_failing(cli: CLI, tmp_path: Pa
     assert "accepted: Reconciled nightly by finance" in text
     markdown = cli("advise", str(path), "--format", "markdown").stdout
     assert "Accepted: Reconciled nightly by finance" in markdown
+
+
+def test_control_characters_never_reach_terminals_or_reports(cli: CLI, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    path = tmp_path / "req.yaml"
+    path.write_text('version: 1\nsystem: s\ndata: [{name: a}]\n"a\\x01\\e[31mb": 1\n')
+    result = cli("advise", str(path))
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "unknown key 'a\\x01\\x1b[31mb'" in result.output
+    junit = cli("check", str(path), "--format", "junit").stdout
+    ET.fromstring(junit)  # well-formed despite the control characters
+
+
+def test_diagram_width_is_bounded(cli: CLI) -> None:
+    result = cli("diagram", str(ROOT / "examples/order-platform.yaml"), "--width", "1000000")
+    assert result.exit_code == 2 and "width too wide" in result.output

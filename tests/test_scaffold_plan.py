@@ -96,3 +96,29 @@ def test_malformed_advise_block_is_refused(tmp_path: Path, block: str, message: 
     with pytest.raises(InputError) as caught:
         load_patterns(tmp_path)
     assert message in str(caught.value)
+
+
+def test_subjects_that_would_share_a_class_are_refused(cli: CLI, tmp_path: Path) -> None:
+    req = tmp_path / "req.yaml"
+    req.write_text(
+        "version: 1\nsystem: shop\ndata: [{name: orders}]\n"
+        "services: [{name: a}, {name: b}]\ntransactions:\n"
+        "  - {name: place_order, steps: [x, y, z], services: [a, b]}\n"
+        "  - {name: place-order, steps: [u, v, w], services: [a, b]}\n"
+    )
+    result = cli("advise", str(req), "--format", "json", "--scaffold", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "would both be scaffolded as PlaceOrderSaga" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_keyword_steps_become_identifiers(cli: CLI, tmp_path: Path) -> None:
+    req = tmp_path / "req.yaml"
+    req.write_text(
+        "version: 1\nsystem: shop\ndata: [{name: orders}]\n"
+        "services: [{name: a}, {name: b}]\ntransactions:\n"
+        "  - {name: t, steps: [class, def, import], services: [a, b]}\n"
+    )
+    out = tmp_path / "out"
+    assert cli("advise", str(req), "--format", "json", "--scaffold", str(out)).exit_code == 0
+    assert "--steps class_,def_,import_" in (out / "t_saga.py").read_text()

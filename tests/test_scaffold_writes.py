@@ -55,3 +55,16 @@ def test_options_that_would_make_generated_tests_endless_are_refused(
     raw = {option: value} | ({"steps": "a,b"} if pattern == "saga" else {})
     with pytest.raises(InputError, match="out of range"):
         resolve_options(spec, raw)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+def test_special_files_are_never_replaced(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "a.py"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        (tmp_path / "real.py").write_text("real\n")
+        target.symlink_to(tmp_path / "real.py")
+    with pytest.raises(InputError, match="not a regular file"):
+        write_files({"a.py": "new\n"}, tmp_path, force=True)
+    assert target.is_symlink() if kind == "symlink" else not target.is_file()

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 DEFAULT_WIDTH = 80
 MIN_WIDTH = 40
+# Beyond any screen or page; also keeps a mistyped width from exhausting memory.
+MAX_WIDTH = 1000
 # A legend line is "  ~12 name": the widest a legend tag and its indent get.
 LEGEND_INDENT = 6
 

@@ -106,6 +106,9 @@ def check_kind(kind: str) -> str:
 def check_width(width: int, names: Sequence[str]) -> int:
     """`width` if every diagram fits it with every name shown whole, else an InputError."""
     least = canvas.required_width(names)
+    if width > canvas.MAX_WIDTH:
+        raise InputError.single("width too wide", Location(path="--width"),
+                                expected=f"at most {canvas.MAX_WIDTH}", found=str(width))
     if width < least:
         longest = max(names, key=len, default="")
         why = (f" (the name '{longest}' is {len(longest)} characters)"

@@ -7,10 +7,13 @@ file that is bad input has a single `input` case in error.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from ..check import FileResult, Report
 from ..vocabulary import SEVERITIES
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _suite(result: FileResult, report: Report) -> ET.Element:
@@ -68,4 +71,7 @@ def render(report: Report) -> str:
     for key, value in totals.items():
         root.set(key, str(value))
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    text = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    # XML 1.0 cannot carry most control characters, even escaped; a file name or key
+    # holding one must not make the whole report unreadable.
+    return _NOT_XML.sub("\ufffd", text) + "\n"

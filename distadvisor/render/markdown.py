@@ -10,8 +10,10 @@ from ..requirements import Requirements
 from .labels import FIELD_LABELS, show
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def cell(text: str) -> str:
+    """User or rule text made safe for one markdown table cell or list item: no pipe
+    ends the cell, no newline ends the item, no `<` opens HTML."""
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
 def _fenced(drawn: list[diagrams.Diagram]) -> list[str]:
@@ -34,7 +36,7 @@ def render(rec: Recommendation, today: datetime.date | None = None,
         "",
         "## Context",
         "",
-        _cell(rec.description) if rec.description else f"The requirements of {rec.system}.",
+        cell(rec.description) if rec.description else f"The requirements of {rec.system}.",
         "",
         "## Decision",
         "",
@@ -44,11 +46,11 @@ def render(rec: Recommendation, today: datetime.date | None = None,
         lines += [f"### {entity.name}", "", "| Aspect | Decision | Rule |", "|---|---|---|"]
         for field, value in entity.conclusions.items():
             lines.append(
-                f"| {FIELD_LABELS[field]} | {_cell(show(field, value))} | "
+                f"| {FIELD_LABELS[field]} | {cell(show(field, value))} | "
                 f"`{rules.get(field, '')}` |"
             )
         lines += ["", "Why:", ""]
-        lines += [f"- {_cell(r.text)} (`{r.rule}`)" for r in entity.because]
+        lines += [f"- {cell(r.text)} (`{r.rule}`)" for r in entity.because]
         lines.append("")
         lines += _fenced(diagrams.entity_diagrams(entity, req, style))
     if rec.entities:
@@ -58,7 +60,7 @@ def render(rec: Recommendation, today: datetime.date | None = None,
         lines += ["| Pattern | For | Scaffold | Why |", "|---|---|---|---|"]
         for p in rec.patterns:
             scaffold = f"`distadvisor scaffold {p.scaffold}`" if p.scaffold else ""
-            why = "<br>".join(f"{_cell(r.text)} (`{r.rule}`)" for r in p.because)
+            why = "<br>".join(f"{cell(r.text)} (`{r.rule}`)" for r in p.because)
             lines.append(f"| {p.pattern} | {p.subject} | {scaffold} | {why} |")
     else:
         lines.append("None recommended.")
@@ -67,8 +69,8 @@ def render(rec: Recommendation, today: datetime.date | None = None,
     lines += ["", "## Consequences and open findings", ""]
     if rec.findings:
         lines += [
-            f"- **{f.severity}** `{f.path or '(system)'}`: {_cell(f.text)} (`{f.rule}`)"
-            + (f" Accepted: {_cell(f.reason)}" if f.suppressed else "")
+            f"- **{f.severity}** `{f.path or '(system)'}`: {cell(f.text)} (`{f.rule}`)"
+            + (f" Accepted: {cell(f.reason)}" if f.suppressed else "")
             for f in rec.findings
         ]
     else:

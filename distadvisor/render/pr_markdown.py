@@ -4,17 +4,14 @@ accepted findings folded away so they stay visible without drowning the rest."""
 from __future__ import annotations
 
 from ..check import FileResult, Report
+from .markdown import cell
 
 ICONS = {"passed": "✅", "failed": "❌", "bad-input": "⛔"}
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _where(result: FileResult, path: str, line: int | None) -> str:
     spot = f"{result.file}:{line}" if line else result.file
-    return f"`{spot}` `{path or '(system)'}`"
+    return f"`{cell(spot)}` `{cell(path) or '(system)'}`"
 
 
 def render(report: Report) -> str:
@@ -36,21 +33,21 @@ def render(report: Report) -> str:
             continue
         lines += [f"### {ICONS[status]} `{result.file}`", ""]
         if result.problems:
-            lines += [f"- {_cell(str(p))}" for p in result.problems]
+            lines += [f"- {cell(str(p))}" for p in result.problems]
             lines.append("")
         if active:
             lines += ["| Severity | Where | Finding | Rule |", "|---|---|---|---|"]
             for f in active:
                 where = _where(result, f.path, result.locate(f).line)
-                lines.append(f"| {f.severity} | {where} | {_cell(f.text)} | `{f.rule}` |")
+                lines.append(f"| {f.severity} | {where} | {cell(f.text)} | `{f.rule}` |")
             lines.append("")
         if accepted:
             lines += [f"<details><summary>{len(accepted)} accepted</summary>", ""]
             for f in accepted:
                 where = _where(result, f.path, result.locate(f).line)
                 lines.append(
-                    f"- {f.severity} {where} `{f.rule}`: {_cell(f.text)}"
-                    f" Accepted because: {_cell(f.reason)}"
+                    f"- {f.severity} {where} `{f.rule}`: {cell(f.text)}"
+                    f" Accepted because: {cell(f.reason)}"
                 )
             lines += ["", "</details>", ""]
     if report.exit_code == 0 and not any(r.findings for r in report.results):

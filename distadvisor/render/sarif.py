@@ -28,6 +28,8 @@ _URL = re.compile(r"https?://[^\s,;)]+")
 
 def artifact(file: str) -> dict[str, str]:
     """The file's URI: relative to the current directory (%SRCROOT%) when it is below it."""
+    if file == "<stdin>":
+        return {"uri": "stdin"}  # no file to resolve against the source root
     path = Path(file).resolve()
     try:
         relative = path.relative_to(Path.cwd().resolve())
