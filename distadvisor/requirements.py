@@ -342,15 +342,18 @@ class Requirements:
 
 
 _FIELD_TYPES: dict[type, dict[str, Any]] = {}
-_TYPE_PARTS: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+_TYPE_PARTS: dict[int, tuple[Any, Any, tuple[Any, ...]]] = {}
 
 
 def _type_parts(hint: Any) -> tuple[Any, tuple[Any, ...]]:
     """`typing.get_origin` and `get_args` of a field type, computed once per type: the
-    validator asks for every value of every file `check` reads."""
-    if hint not in _TYPE_PARTS:
-        _TYPE_PARTS[hint] = (typing.get_origin(hint), typing.get_args(hint))
-    return _TYPE_PARTS[hint]
+    validator asks for every value of every file `check` reads. Keyed by identity, as
+    hashing a `Literal[...]` costs more than the lookup saves; the entry keeps the
+    type alive, so its id cannot be reused."""
+    parts = _TYPE_PARTS.get(id(hint))
+    if parts is None:
+        parts = _TYPE_PARTS[id(hint)] = (hint, typing.get_origin(hint), typing.get_args(hint))
+    return parts[1], parts[2]
 
 
 def field_types(cls: type) -> dict[str, Any]:

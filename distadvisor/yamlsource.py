@@ -72,18 +72,19 @@ _COLLECTION_TAGS: dict[type, str] = {
 # pure-Python loader raises RecursionError instead, which becomes a message. Deep
 # documents (a generous bound for real files) go to the Python loader.
 _C_LOADER_MAX_DEPTH = 100
-_OPENERS = re.compile(r"[\[\]{}]|^ {200,}", re.M)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_DEEP_INDENT = re.compile(r"^ {200,}", re.M)  # block nesting this deep needs this indent
 
 
 def _loader_for(text: str) -> type:
-    depth = deepest = 0
-    for match in _OPENERS.finditer(text):
-        token = match.group()
-        if token[0] == " ":  # block nesting this deep needs at least this much indent
-            return yaml.SafeLoader
-        depth += 1 if token in "[{" else -1
-        deepest = max(deepest, depth)
-        if deepest > _C_LOADER_MAX_DEPTH:
+    if _DEEP_INDENT.search(text):
+        return yaml.SafeLoader
+    if text.count("[") + text.count("{") <= _C_LOADER_MAX_DEPTH:
+        return _SAFE_LOADER  # too few openers to nest deeply: no need to follow them
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > _C_LOADER_MAX_DEPTH:
             return yaml.SafeLoader
     return _SAFE_LOADER
 
