@@ -105,12 +105,24 @@ def _tokenize(text: str) -> list[_Token]:
 # --- syntax tree ---------------------------------------------------------------------
 
 
+Evaluator = Callable[[Mapping[str, Any]], Any]
+
+
 class Expr:
-    """A checked expression node."""
+    """A checked expression node. Evaluation runs a tree of closures built once from
+    the nodes (`compile`), not a walk over them: `check` evaluates rules thousands of
+    times a second."""
 
     type: Type
+    _evaluator: Evaluator | None = None
 
     def evaluate(self, facts: Mapping[str, Any]) -> Any:
+        evaluator = self._evaluator
+        if evaluator is None:
+            evaluator = self._evaluator = self.compile()
+        return evaluator(facts)
+
+    def compile(self) -> Evaluator:
         raise NotImplementedError
 
     def facts(self) -> set[str]:
@@ -127,8 +139,9 @@ class Literal(Expr):
     value: Any
     type: Type
 
-    def evaluate(self, facts: Mapping[str, Any]) -> Any:
-        return self.value
+    def compile(self) -> Evaluator:
+        value = self.value
+        return lambda facts: value
 
 
 @dataclass(eq=False, repr=False)
@@ -137,11 +150,18 @@ class Fact(Expr):
     keys: tuple[str, ...]  # object fields below it, e.g. ("n",)
     type: Type
 
-    def evaluate(self, facts: Mapping[str, Any]) -> Any:
-        value = facts.get(self.root)
-        for key in self.keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        return value
+    def compile(self) -> Evaluator:
+        root, keys = self.root, self.keys
+        if not keys:
+            return lambda facts: facts.get(root)
+
+        def nested(facts: Mapping[str, Any]) -> Any:
+            value = facts.get(root)
+            for key in keys:
+                value = value.get(key) if isinstance(value, dict) else None
+            return value
+
+        return nested
 
     def facts(self) -> set[str]:
         return {self.root}
@@ -154,8 +174,9 @@ class Call(Expr):
     args: list[Expr]
     type: Type
 
-    def evaluate(self, facts: Mapping[str, Any]) -> Any:
-        return self.function.impl(*(a.evaluate(facts) for a in self.args))
+    def compile(self) -> Evaluator:
+        impl, args = self.function.impl, [a.compile() for a in self.args]
+        return lambda facts: impl(*[a(facts) for a in args])
 
     def facts(self) -> set[str]:
         return set().union(*(a.facts() for a in self.args)) if self.args else set()
@@ -169,8 +190,9 @@ class ListExpr(Expr):
     items: list[Expr]
     type: Type = LIST
 
-    def evaluate(self, facts: Mapping[str, Any]) -> Any:
-        return [i.evaluate(facts) for i in self.items]
+    def compile(self) -> Evaluator:
+        items = [i.compile() for i in self.items]
+        return lambda facts: [i(facts) for i in items]
 
     def facts(self) -> set[str]:
         return set().union(*(i.facts() for i in self.items)) if self.items else set()
@@ -181,8 +203,9 @@ class Not(Expr):
     operand: Expr
     type: Type = BOOL
 
-    def evaluate(self, facts: Mapping[str, Any]) -> Any:
-        return not self.operand.evaluate(facts)
+    def compile(self) -> Evaluator:
+        operand = self.operand.compile()
+        return lambda facts: not operand(facts)
 
     def facts(self) -> set[str]:
         return self.operand.facts()
@@ -197,10 +220,16 @@ class Logic(Expr):
     operands: list[Expr]
     type: Type = BOOL
 
-    def evaluate(self, facts: Mapping[str, Any]) -> Any:
+    def compile(self) -> Evaluator:
+        operands = tuple(o.compile() for o in self.operands)
+        if len(operands) == 2:  # the common case, without a generator per call
+            first, second = operands
+            if self.op == "and":
+                return lambda facts: bool(first(facts) and second(facts))
+            return lambda facts: bool(first(facts) or second(facts))
         if self.op == "and":
-            return all(o.evaluate(facts) for o in self.operands)
-        return any(o.evaluate(facts) for o in self.operands)
+            return lambda facts: all(operand(facts) for operand in operands)
+        return lambda facts: any(operand(facts) for operand in operands)
 
     def facts(self) -> set[str]:
         return set().union(*(o.facts() for o in self.operands)) if self.operands else set()
@@ -209,22 +238,22 @@ class Logic(Expr):
         return sum(o.comparisons() for o in self.operands)
 
 
-def _compare(op: str, left: Any, right: Any) -> bool:
-    if op == "==":
-        return bool(left == right)
-    if op == "!=":
-        return bool(left != right)
-    if op == "in":
-        return left is not None and isinstance(right, list | tuple) and left in right
-    if left is None or right is None:
-        return False
-    if op == "<":
-        return bool(left < right)
-    if op == "<=":
-        return bool(left <= right)
-    if op == ">":
-        return bool(left > right)
-    return bool(left >= right)
+def _ordered(less: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """An ordering comparison that is false when either side is null."""
+    return lambda left, right: left is not None and right is not None and less(left, right)
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda left, right: bool(left == right),
+    "!=": lambda left, right: bool(left != right),
+    "in": lambda left, right: (
+        left is not None and isinstance(right, list | tuple) and left in right
+    ),
+    "<": _ordered(lambda left, right: bool(left < right)),
+    "<=": _ordered(lambda left, right: bool(left <= right)),
+    ">": _ordered(lambda left, right: bool(left > right)),
+    ">=": _ordered(lambda left, right: bool(left >= right)),
+}
 
 
 def _arith(op: str, left: Any, right: Any) -> Any:
@@ -249,11 +278,15 @@ class Binary(Expr):
     right: Expr
     type: Type
 
-    def evaluate(self, facts: Mapping[str, Any]) -> Any:
-        left, right = self.left.evaluate(facts), self.right.evaluate(facts)
-        if self.op in ("+", "-", "*", "/"):
-            return _arith(self.op, left, right)
-        return _compare(self.op, left, right)
+    def compile(self) -> Evaluator:
+        op, left, right = self.op, self.left.compile(), self.right.compile()
+        if op in ("+", "-", "*", "/"):
+            return lambda facts: _arith(op, left(facts), right(facts))
+        compare = _COMPARISONS[op]
+        if isinstance(self.right, Literal):  # the usual `fact == 'value'`: no call for it
+            constant = self.right.value
+            return lambda facts: compare(left(facts), constant)
+        return lambda facts: compare(left(facts), right(facts))
 
     def facts(self) -> set[str]:
         return self.left.facts() | self.right.facts()
