@@ -41,8 +41,10 @@ def load(path: Path) -> yamlsource.Document:
         stat = path.stat()
     except OSError:
         return yamlsource.load(str(path))  # reports the problem as usual
-    key = f"{__version__}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    entry = folder / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".json")
+    # One entry per file: a new version of the file replaces its old entry.
+    file_key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:20]
+    version_key = f"{__version__}|{stat.st_size}|{stat.st_mtime_ns}"
+    entry = folder / f"{file_key}-{hashlib.sha256(version_key.encode()).hexdigest()[:12]}.json"
     try:
         cached = json.loads(entry.read_text(encoding="utf-8"))
         marks = {tuple(p): (line, column) for p, line, column in cached["marks"]}
@@ -55,6 +57,8 @@ def load(path: Path) -> yamlsource.Document:
             {"data": doc.data, "marks": [[list(p), lc[0], lc[1]] for p, lc in doc.marks.items()]}
         )
         folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob(f"{file_key}-*.json"):
+            stale.unlink(missing_ok=True)
         temp = entry.with_suffix(f".{os.getpid()}.tmp")
         temp.write_text(payload, encoding="utf-8")
         os.replace(temp, entry)

@@ -53,3 +53,17 @@ def test_an_unwritable_cache_falls_back_to_parsing(
     blocker.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where a folder must go
     assert parsecache.load(SHIPPED).data == yamlsource.load(str(SHIPPED)).data
+
+
+def test_a_changed_file_replaces_its_entry(cache_home: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    parsecache.load(SHIPPED)
+    stat = SHIPPED.stat()
+    try:  # a new modification time stands for a new version of the file
+        os.utime(SHIPPED, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        parsecache.load(SHIPPED)
+    finally:
+        os.utime(SHIPPED, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert len(list(cache_home.iterdir())) == 1
