@@ -17,7 +17,7 @@ a checked condition evaluates on every valid document without raising.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -546,11 +546,6 @@ def _condition(raw: Any, schema: Mapping[str, Type], functions: Mapping[str, Fun
     raise ConditionError(
         "a condition is an expression string or one of {all: [...]}, {any: [...]}, {not: ...}"
     )
-
-
-def schema_paths(schema: Mapping[str, Type]) -> Sequence[str]:
-    """The fact paths a schema offers, for documentation and error hints."""
-    return sorted(schema)
 
 
 @dataclass(eq=False, repr=False)

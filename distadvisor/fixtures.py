@@ -54,10 +54,6 @@ class Outcome:
         return not self.failures
 
 
-def fixture_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob(f"*{FIXTURE_SUFFIX}"))
-
-
 def _strings(raw: Any) -> tuple[str, ...] | None:
     if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
         return tuple(raw)
