@@ -114,6 +114,7 @@ class FileResult(NamedTuple):
     document: yamlsource.Document | None
     recommendation: Recommendation | None
     problems: tuple[Problem, ...] = ()
+    requirements: requirements.Requirements | None = None
 
     @property
     def bad(self) -> bool:
@@ -193,7 +194,10 @@ def check_file(
     scaffolds: Mapping[str, str] | None = None,
     finding_ids: Sequence[str] | None = None,
 ) -> FileResult:
-    """Validate and advise one file; bad input becomes a result, never an exception."""
+    """Validate and advise one file; bad input becomes a result, never an exception.
+
+    `advise` runs one file through here too, so both commands accept the same files
+    and refuse the same mistakes (an accepted rule that does not exist, say)."""
     ids = finding_ids if finding_ids is not None else [r.id for r in ruleset.of_kind("finding")]
     doc = None
     try:
@@ -202,8 +206,7 @@ def check_file(
         _check_accepted_rules(req, doc, ids)
     except InputError as error:
         return FileResult(file, doc, None, tuple(error.problems))
-    rec = engine.advise(ruleset, req, scaffolds).accepting(req.accept)
-    return FileResult(file, doc, rec, ())
+    return FileResult(file, doc, engine.advise(ruleset, req, scaffolds), (), req)
 
 
 def check(

@@ -113,10 +113,12 @@ def advise(
     ] = False,
 ) -> None:
     """Recommend an architecture for a requirements file, with the reasons."""
-    from . import engine, requirements
+    from .check import check_file
 
-    req = guard(lambda: requirements.load(file))
-    rec = guard(lambda: engine.advise(load_ruleset(rules), req, scaffold_names()))
+    result = check_file(file, guard(lambda: load_ruleset(rules)), guard(scaffold_names))
+    if result.recommendation is None or result.requirements is None:
+        fail(InputError(list(result.problems)))
+    rec, req = result.recommendation, result.requirements
     if scaffold_dir is not None:
         from . import patterns, scaffold_plan
 

@@ -280,3 +280,15 @@ def test_control_characters_never_reach_terminals_or_reports(cli: CLI, tmp_path:
 def test_diagram_width_is_bounded(cli: CLI) -> None:
     result = cli("diagram", str(ROOT / "examples/order-platform.yaml"), "--width", "1000000")
     assert result.exit_code == 2 and "width too wide" in result.output
+
+
+def test_advise_refuses_accepting_a_rule_that_does_not_exist(cli: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "req.yaml"
+    path.write_text(
+        "version: 1\nsystem: shop\ndata: [{name: a}]\n"
+        "accept:\n  - {rule: findings.money-last-write-win, reason: typo}\n"
+    )
+    result = cli("advise", str(path), "--format", "json")
+    assert result.exit_code == 2
+    assert "no finding rule 'findings.money-last-write-win'" in result.output
+    assert "did you mean 'findings.money-last-write-wins'?" in result.output
