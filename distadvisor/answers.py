@@ -7,12 +7,11 @@ Which source wins is the flow's business (`questionnaire`).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from . import yamlsource
-from .errors import InputError, Location, Problem
+from .errors import InputError, Location, Problem, did_you_mean
 from .fieldpaths import model_path, parse_path, shape
 from .questions import Question, Questionnaire
 from .yamlsource import PathKey, format_path
@@ -34,12 +33,12 @@ def _unknown_path(questionnaire: Questionnaire, path: PathKey, where: Location) 
         format_path(tuple(index if isinstance(p, int) else p for p in leaf))
         for leaf in questionnaire.leaves()
     ]
-    close = difflib.get_close_matches(format_path(path), known, n=1, cutoff=0.6)
+    hint = did_you_mean(format_path(path), known)
     return Problem(
         f"unknown field '{format_path(path)}'",
         where,
         "a field of the requirements file, e.g. availability.target or data[0].money",
-        hint=f"did you mean '{close[0]}'?" if close else "see docs/requirements.md",
+        hint=hint or "see docs/requirements.md",
     )
 
 

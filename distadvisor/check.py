@@ -11,7 +11,6 @@ too (a pre-commit hook passes every staged YAML file).
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import engine, requirements, yamlsource
-from .errors import InputError, Location, Problem
+from .errors import InputError, Location, Problem, did_you_mean
 from .recommendation import Finding, Recommendation
 from .rules import Rule, RuleSet
 from .vocabulary import SEVERITIES
@@ -175,13 +174,13 @@ def _check_accepted_rules(
     problems = []
     for i, accepted in enumerate(req.accept):
         if accepted.rule not in finding_ids:
-            close = difflib.get_close_matches(accepted.rule, finding_ids, n=1, cutoff=0.6)
+            hint = did_you_mean(accepted.rule, finding_ids)
             problems.append(
                 Problem(
                     f"no finding rule '{accepted.rule}'",
                     doc.locate(("accept", i, "rule")),
                     "the id of a rule that reports findings (distadvisor rules list)",
-                    hint=f"did you mean '{close[0]}'?" if close else "",
+                    hint=hint,
                 )
             )
     if problems:

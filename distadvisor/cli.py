@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from .cli_support import fail, guard, load_ruleset, scaffold_names
-from .errors import InputError, Location
+from .errors import InputError, Location, did_you_mean
 
 # Commands defined in their own modules, built only when asked for: typer builds every
 # registered command at start-up, and these have many options the common path never uses.
@@ -164,15 +164,13 @@ def rules_list(
     ruleset = guard(lambda: load_ruleset(rules))
     frameworks = sorted({r.framework for r in ruleset.rules})
     if framework is not None and framework not in frameworks:
-        import difflib
-
-        close = difflib.get_close_matches(framework, frameworks, n=1)
+        hint = did_you_mean(framework, frameworks)
         fail(
             InputError.single(
                 f"no framework '{framework}'",
                 Location(path="--framework"),
                 expected="one of " + ", ".join(frameworks),
-                hint=f"did you mean '{close[0]}'?" if close else "",
+                hint=hint,
             )
         )
     table = Table("Rule", "Scope", "Concludes", "Priority", title="distadvisor rules")
@@ -192,13 +190,11 @@ def rules_show(
     rules: RulesOption = None,
 ) -> None:
     """One rule with its condition, message and references."""
-    import difflib
-
     ruleset = guard(lambda: load_ruleset(rules))
     rule = ruleset.by_id(rule_id)
     if rule is None:
-        close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "see `distadvisor rules list`"
+        hint = did_you_mean(rule_id, [r.id for r in ruleset.rules])
+        hint = hint or "see `distadvisor rules list`"
         fail(InputError.single(f"no rule '{rule_id}'", hint=hint))
     print(f"{rule.id}  ({rule.framework}, scope {rule.scope}, priority {rule.priority})")
     print(f"  defined at: {rule.source}")

@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .errors import did_you_mean
+
 # --- types ---------------------------------------------------------------------------
 
 
@@ -443,10 +445,8 @@ class _Parser:
             raise ConditionError(
                 f"unknown name '{token.text}' (quote strings: '{token.text}')", token.column
             )
-        import difflib
-
-        close = difflib.get_close_matches(token.text, list(self.schema), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(token.text, list(self.schema))
+        hint = f"; {hint}" if hint else ""
         raise ConditionError(f"unknown fact '{token.text}'{hint}", token.column)
 
 

@@ -10,6 +10,7 @@ command-line tool feels on every run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -53,6 +54,14 @@ class Problem(NamedTuple):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def did_you_mean(word: str, candidates: Iterable[str], *, otherwise: str = "") -> str:
+    """The hint for a near miss ("did you mean 'writes_from'?"), or `otherwise`."""
+    import difflib  # only a mistake pays for it
+
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else otherwise
 
 
 class InputError(Exception):

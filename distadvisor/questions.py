@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import difflib
 import re
 import types
 import typing
@@ -31,7 +30,7 @@ from .conditions import (
     parse_condition,
     parse_template,
 )
-from .errors import InputError, Location, Problem
+from .errors import InputError, Location, Problem, did_you_mean
 from .fieldpaths import NO_DEFAULT, model_default, model_field, model_path, parse_path, put, shape
 from .requirements import Requirements
 from .yamlsource import PathKey
@@ -159,9 +158,9 @@ class _Loader:
              what: str) -> None:
         for key in raw:
             if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = did_you_mean(str(key), known)
                 self.fail((*path, key), f"{what}: unknown key {key!r}", "one of " +
-                          ", ".join(known), hint=f"did you mean '{close[0]}'?" if close else "")
+                          ", ".join(known), hint=hint)
 
     def text(self, raw: Mapping[str, Any], key: str, path: PathKey, what: str,
              required: bool = True) -> str:

@@ -8,7 +8,6 @@ questionnaire and `--data` all end in `from_document`, so their errors read the 
 
 
 import dataclasses
-import difflib
 import math
 import re
 import types
@@ -16,7 +15,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, did_you_mean
 from .yamlsource import Document, PathKey, format_path
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")  # used with fullmatch
@@ -405,12 +404,12 @@ class _Validator:
         fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         for key in raw:
             if key not in fields:
-                close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+                hint = did_you_mean(key, list(fields))
                 self.problem(
                     (*path, key),
                     f"unknown key {key!r}",
                     "one of " + ", ".join(fields),
-                    hint=f"did you mean '{close[0]}'?" if close else "",
+                    hint=hint,
                 )
         values: dict[str, Any] = {}
         ok = True
@@ -485,13 +484,13 @@ class _Validator:
         if raw in choices and type(raw) is type(choices[choices.index(raw)]):
             return raw
         words = [str(c) for c in choices]
-        close = difflib.get_close_matches(str(raw), words, n=1, cutoff=0.6)
+        hint = did_you_mean(str(raw), words)
         self.problem(
             path,
             "unknown value",
             "one of " + " | ".join(words),
             _describe(raw),
-            hint=f"did you mean '{close[0]}'?" if close else "",
+            hint=hint,
         )
         return _INVALID
 

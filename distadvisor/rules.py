@@ -21,7 +21,6 @@ field has an unconditional fallback, and that no two fields depend on each other
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,7 +39,7 @@ from .conditions import (
     parse_expression,
     parse_template,
 )
-from .errors import InputError, Location, Problem
+from .errors import InputError, Location, Problem, did_you_mean
 from .facts import SCOPES, schema_for
 from .functions import build as build_functions
 from .vocabulary import ENTITY_SLOTS, PATTERNS, SEVERITIES
@@ -166,12 +165,12 @@ class _FileLoader:
         allowed = list(allowed)
         for key in raw:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                hint = did_you_mean(key, allowed)
                 self.problem(
                     (*path, key),
                     f"unknown key {key!r}",
                     "one of " + ", ".join(allowed),
-                    hint=f"did you mean '{close[0]}'?" if close else "",
+                    hint=hint,
                 )
 
     def load(self) -> list[Rule]:

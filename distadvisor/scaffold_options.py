@@ -8,7 +8,6 @@ their declared type. Every user value is checked here before it reaches a templa
 from __future__ import annotations
 
 import builtins
-import difflib
 import keyword
 import math
 import re
@@ -219,6 +218,8 @@ def _range_text(option: OptionSpec) -> str:
 def suggest(word: str, candidates: Iterable[str], *, prefix: str = "",
             kebab: bool = False) -> str:
     """A problem's hint: `did you mean ...?` naming the closest candidate, or ""."""
+    import difflib  # only a mistake pays for it
+
     matches = difflib.get_close_matches(word, list(candidates), n=1)
     if not matches:
         return ""

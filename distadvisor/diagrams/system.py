@@ -8,11 +8,10 @@ carry: region names, residency, access patterns and the saga steps.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from ..errors import InputError, Location
+from ..errors import InputError, Location, did_you_mean
 from ..recommendation import EntityAdvice, Recommendation
 from ..requirements import Requirements
 from . import breaker, canvas, cap, partitioning, replication, saga
@@ -90,16 +89,11 @@ def breaker_diagram(rec: Recommendation, style: Style) -> list[Diagram]:
         options, protects=protects, width=style.width, ascii=style.ascii))]
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"did you mean '{close[0]}'?" if close else ""
-
-
 def check_kind(kind: str) -> str:
     if kind not in KINDS:
         raise InputError.single("unknown diagram kind", Location(path="--kind"),
                                 expected="one of " + ", ".join(KINDS), found=repr(kind),
-                                hint=_suggest(kind, KINDS))
+                                hint=did_you_mean(kind, KINDS))
     return kind
 
 
@@ -146,7 +140,7 @@ def draw_all(rec: Recommendation, req: Requirements | None, style: Style, *,
             raise InputError.single("unknown entity", Location(path="--entity"),
                                     expected="a kind of data, a transaction or a guarded "
                                     "service: " + ", ".join(known), found=repr(subject),
-                                    hint=_suggest(subject, known))
+                                    hint=did_you_mean(subject, known))
         entities = [e for e in rec.entities if e.name == subject]
         applicable = (ENTITY_KINDS if entities else ("saga",) if subject in transactions
                       else ("breaker",))
