@@ -234,7 +234,11 @@ class _Flow:
             except InputError as error:
                 problems = [self.origin(p) for p in error.problems]
                 targets = [self.target(p) for p in problems]
-                if self.prompter is None or None in targets:
+                if self.prompter is None:
+                    raise InputError(
+                        [self.unanswered(p, t) for p, t in zip(problems, targets, strict=True)]
+                    ) from None
+                if None in targets:
                     raise InputError(problems) from None
                 for path in dict.fromkeys(t for t in targets if t is not None):
                     question, scope, _ = self.asked.setdefault(
@@ -242,6 +246,18 @@ class _Flow:
                     )
                     own = [p for p, t in zip(problems, targets, strict=True) if t == path]
                     self.ask(question, path, scope, self.accepted[path].value, describe(own))
+
+    def unanswered(self, problem: Problem, target: PathKey | None) -> Problem:
+        """Without a terminal, a problem with a default the flow filled in is an answer
+        the user still has to give: say which, and how."""
+        if target is None or self.accepted[target].origin.file != "default":
+            return problem
+        _, _, prompt = self.question_at(target)
+        where = format_path(target)
+        return Problem(
+            f"no answer to '{prompt}' ({problem.message})", Location("init", path=where),
+            f"--data {where}=VALUE, a --data-file, or a terminal to ask on",
+        )
 
     def target(self, problem: Problem) -> PathKey | None:
         """The answered question a problem points at."""

@@ -112,6 +112,19 @@ def test_missing_answers_are_named_and_nothing_is_written(cli: CLI, tmp_path: Pa
     assert not out.exists()
 
 
+def test_an_answer_only_a_cross_check_requires_is_named(cli: CLI, tmp_path: Path) -> None:
+    out = tmp_path / "requirements.yaml"
+    result = cli("init", "--out", str(out), "-d", "system=s", "-d", "data[0].name=a",
+                 "-d", "data[0].stale_reads=bounded")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: init: data[0].max_staleness_s: no answer to 'How old may a read be, at most,"
+        " in seconds?' (bounded staleness needs a bound); expected --data"
+        " data[0].max_staleness_s=VALUE, a --data-file, or a terminal to ask on\n"
+    )
+    assert not out.exists()
+
+
 def test_bad_answers_exit_2_like_the_loader(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "requirements.yaml"
     result = cli("init", "--out", str(out), "-d", "system=s", "-d", "data[0].name=d",
