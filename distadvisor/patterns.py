@@ -13,8 +13,8 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import parsecache
 from .errors import InputError, Location, Problem
@@ -37,8 +37,7 @@ _FILE_KEYS = ("template", "target")
 _PATTERN_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 
 
-@dataclass(frozen=True)
-class OptionSpec:
+class OptionSpec(NamedTuple):
     """One constructor parameter a pattern exposes as a CLI option."""
 
     name: str
@@ -57,16 +56,14 @@ class OptionSpec:
         return "--" + self.name.replace("_", "-")
 
 
-@dataclass(frozen=True)
-class FileSpec:
+class FileSpec(NamedTuple):
     """A template and the file name it renders to (`{module}` is replaced)."""
 
     template: str
     target: str
 
 
-@dataclass(frozen=True)
-class AdviseSpec:
+class AdviseSpec(NamedTuple):
     """How `advise --scaffold` writes this pattern for a recommendation.
 
     `per: subject` writes one module per subject the pattern is recommended for (a
@@ -81,8 +78,7 @@ class AdviseSpec:
     options: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class PatternSpec:
+class PatternSpec(NamedTuple):
     """A scaffoldable pattern, as declared by its `pattern.yaml`."""
 
     pattern: str
