@@ -125,10 +125,7 @@ class FileResult(NamedTuple):
 
     def failing(self, fail_on: str) -> list[Finding]:
         """Findings at or above `fail_on`; accepted ones never fail."""
-        worst = SEVERITIES.index(fail_on)
-        return [
-            f for f in self.findings if not f.suppressed and SEVERITIES.index(f.severity) <= worst
-        ]
+        return self.recommendation.failing(fail_on) if self.recommendation else []
 
     def locate(self, finding: Finding) -> Location:
         """Where the finding's field is in the file (its nearest written ancestor)."""

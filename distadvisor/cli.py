@@ -15,7 +15,15 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from .cli_support import fail, guard, load_ruleset, scaffold_names
+from .cli_support import (
+    FailOnOption,
+    RulesOption,
+    Severity,
+    advise_file,
+    fail,
+    guard,
+    load_ruleset,
+)
 from .errors import InputError, Location, did_you_mean
 
 # Commands defined in their own modules, built only when asked for: typer builds every
@@ -72,22 +80,6 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-class Severity(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-
-RulesOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--rules",
-        help="A folder of extra rule files; its rules are added, or replace shipped ones by id.",
-        show_default=False,
-    ),
-]
-
-
 @app.command()
 def advise(
     file: Annotated[
@@ -96,9 +88,7 @@ def advise(
     ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     rules: RulesOption = None,
-    fail_on: Annotated[
-        Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
-    ] = Severity.error,
+    fail_on: FailOnOption = Severity.error,
     scaffold_dir: Annotated[
         Path | None,
         typer.Option(
@@ -113,12 +103,7 @@ def advise(
     ] = False,
 ) -> None:
     """Recommend an architecture for a requirements file, with the reasons."""
-    from .check import check_file
-
-    result = check_file(file, guard(lambda: load_ruleset(rules)), guard(scaffold_names))
-    if result.recommendation is None or result.requirements is None:
-        fail(InputError(list(result.problems)))
-    rec, req = result.recommendation, result.requirements
+    rec, req = advise_file(file, rules)
     if scaffold_dir is not None:
         from . import patterns, scaffold_plan
 
@@ -143,9 +128,7 @@ def advise(
         from .render import text
 
         text.render(rec, Console(), req)
-    worst = rec.worst_severity()
-    levels = [s.value for s in Severity]
-    if worst is not None and levels.index(worst) <= levels.index(fail_on.value):
+    if rec.failing(fail_on.value):
         raise typer.Exit(1)
 
 

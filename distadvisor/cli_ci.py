@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from .cli_support import FailOnOption, RulesOption, Severity
 
 
 class CheckFormat(StrEnum):
@@ -21,12 +22,6 @@ class CheckFormat(StrEnum):
     junit = "junit"
     github = "github"
     markdown = "markdown"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
 
 
 # Report format -> the module under distadvisor.render that writes it.
@@ -51,17 +46,8 @@ def check(
     fmt: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="Report format.")
     ] = CheckFormat.text,
-    fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
-    ] = FailOn.error,
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--rules",
-            help="A folder of extra rule files; its rules are added, or replace shipped ones.",
-            show_default=False,
-        ),
-    ] = None,
+    fail_on: FailOnOption = Severity.error,
+    rules: RulesOption = None,
     only_requirements: Annotated[
         bool,
         typer.Option(

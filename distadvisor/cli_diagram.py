@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from .cli_support import RulesOption
 
 KIND_HELP = "Only this kind: replication, partitioning, cap, saga or breaker."
 
@@ -23,24 +24,21 @@ def diagram(
     ascii: Annotated[
         bool, typer.Option("--ascii", help="Pure 7-bit ASCII instead of box drawing.")
     ] = False,
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option("--rules", help="A folder of extra rule files, as for advise.",
-                     show_default=False),
-    ] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Draw the recommended architecture: replication, partitioning, CAP/PACELC, sagas,
     circuit breakers; plain text, no colour."""
-    from . import engine, requirements
-    from .cli_support import fail, load_ruleset, scaffold_names
+    from .cli_support import advise_file, fail
     from .diagrams import system
     from .errors import InputError
 
     try:
         if kind is not None:
             system.check_kind(kind)
-        req = requirements.load(file)
-        rec = engine.advise(load_ruleset(rules), req, scaffold_names())
+    except InputError as error:
+        fail(error)
+    rec, req = advise_file(file, rules)
+    try:
         system.check_width(width, system.names_of(rec, req))
         drawn = system.draw_all(rec, req, system.Style(width, ascii), kind=kind,
                                 subject=entity)

@@ -81,7 +81,7 @@ def init(
             else:
                 print(f"to scaffold its patterns: distadvisor advise {out} --scaffold DIR",
                       file=sys.stderr)
-            if rec.worst_severity() == "error":
+            if rec.failing("error"):
                 raise typer.Exit(1)
     except InputError as error:
         fail(error)

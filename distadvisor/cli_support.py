@@ -1,4 +1,5 @@
-"""What every command shares: reporting bad input, loading rules, scaffold names.
+"""What every command shares: its common options, reporting bad input, loading rules
+and advising on one file.
 
 Kept apart from the commands so each `cli_*` module can use it without importing
 another command's module; it imports nothing heavy.
@@ -8,15 +9,37 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 from .errors import InputError
 
 if TYPE_CHECKING:
+    from .recommendation import Recommendation
+    from .requirements import Requirements
     from .rules import RuleSet
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        help="A folder of extra rule files; its rules are added, or replace shipped ones by id.",
+        show_default=False,
+    ),
+]
+FailOnOption = Annotated[
+    Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
+]
 
 T = TypeVar("T")
 
@@ -49,3 +72,13 @@ def scaffold_names() -> dict[str, str]:
     from .patterns import load_patterns
 
     return {impl: spec.pattern for spec in load_patterns().values() for impl in spec.implements}
+
+
+def advise_file(file: str, rules: list[Path] | None) -> tuple[Recommendation, Requirements]:
+    """Load, validate and advise one file the way `check` does, or exit 2."""
+    from .check import check_file
+
+    result = check_file(file, guard(lambda: load_ruleset(rules)), guard(scaffold_names))
+    if result.recommendation is None or result.requirements is None:
+        fail(InputError(list(result.problems)))
+    return result.recommendation, result.requirements

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple, Protocol
 
+from .vocabulary import SEVERITIES
+
 SCHEMA = "distadvisor/recommendation/v1"
 
 
@@ -97,12 +99,12 @@ class Recommendation(NamedTuple):
             "findings": [f.to_dict() for f in self.findings],
         }
 
-    def worst_severity(self) -> str | None:
-        """The most severe finding that is not accepted (suppressed ones never fail)."""
-        for severity in ("error", "warning", "info"):
-            if any(f.severity == severity and not f.suppressed for f in self.findings):
-                return severity
-        return None
+    def failing(self, fail_on: str) -> list[Finding]:
+        """Findings at or above `fail_on` (error, warning, info); accepted ones never fail."""
+        worst = SEVERITIES.index(fail_on)
+        return [
+            f for f in self.findings if not f.suppressed and SEVERITIES.index(f.severity) <= worst
+        ]
 
     def accepting(self, accepted: Iterable[Acceptance]) -> Recommendation:
         """The same recommendation with the findings the file accepts marked suppressed."""

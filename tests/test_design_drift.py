@@ -142,5 +142,7 @@ def test_accepting_marks_findings_and_keeps_them() -> None:
 
 def test_suppressed_findings_never_count_toward_fail_on() -> None:
     accepted = Finding("error", "x.err", "t", "data[0]", suppressed=True, reason="r")
-    assert _rec(accepted).worst_severity() is None
-    assert _rec(accepted, Finding("info", "x.i", "t", "")).worst_severity() == "info"
+    assert _rec(accepted).failing("info") == []
+    assert [f.rule for f in _rec(accepted, Finding("info", "x.i", "t", "")).failing("info")] == [
+        "x.i"
+    ]
