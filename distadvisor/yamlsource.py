@@ -101,6 +101,10 @@ class _Composer:
         self.constructor = yaml.constructor.SafeConstructor()
 
     def _mark(self, node: yaml.Node, path: PathKey) -> None:
+        self._count(node)
+        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _count(self, node: yaml.Node) -> None:
         self.count += 1
         if self.count > MAX_NODES:
             raise InputError.single(
@@ -108,7 +112,6 @@ class _Composer:
                 Location(self.source, node.start_mark.line + 1, node.start_mark.column + 1),
                 expected=f"at most {MAX_NODES} values, aliases expanded",
             )
-        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
 
     def value(self, node: yaml.Node, path: PathKey) -> Any:
         self._mark(node, path)
@@ -138,12 +141,47 @@ class _Composer:
                     key_node, path, f"duplicate key '{key}'", expected="each key once in a mapping"
                 )
             seen.add(key)
-        # `<<` merge keys come first after flattening, so keys written here override
-        # merged ones as YAML specifies: later pairs win in the dict built from these.
-        self.constructor.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = self._key(key_node, path)
+        winners: dict[str, yaml.Node] = {}
+        for key_node, value_node in self._merged(node, path):
+            winners[self._key(key_node, path)] = value_node
+        for key, value_node in winners.items():
             yield key, self.value(value_node, (*path, key))
+
+    def _merged(self, node: yaml.MappingNode, path: PathKey) -> list[tuple[yaml.Node, yaml.Node]]:
+        """The pairs of `node` with its `<<` merge key applied, lowest precedence first.
+
+        We apply merge keys ourselves, as the YAML merge-key spec says, rather than rely on
+        PyYAML's `flatten_mapping`, whose order for a list of merged mappings changed in
+        6.0.4: keys written in the mapping win over merged ones, and in a list of merged
+        mappings an earlier mapping wins over a later one.
+        """
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        own: list[tuple[yaml.Node, yaml.Node]] = []
+        merge_keys = 0
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE_TAG:
+                own.append((key_node, value_node))
+                continue
+            merge_keys += 1
+            if merge_keys > 1:
+                raise self._key_error(
+                    key_node, path, "duplicate merge key '<<'", expected="one '<<' in a mapping"
+                )
+            is_list = isinstance(value_node, yaml.SequenceNode)
+            sources = value_node.value if is_list else [value_node]
+            for source in reversed(sources):  # an earlier mapping wins: applied last
+                if not isinstance(source, yaml.MappingNode):
+                    raise self._key_error(
+                        source,
+                        path,
+                        "merge key '<<' takes mappings only",
+                        expected="a mapping, or a list of mappings",
+                        found=type(source).__name__.removesuffix("Node").lower(),
+                    )
+                for pair in self._merged(source, path):
+                    self._count(pair[0])  # merged pairs count, so a merge bomb stops early
+                    merged.append(pair)
+        return merged + own
 
     def _key(self, key_node: yaml.Node, path: PathKey) -> str:
         if key_node.tag == _STR_TAG:

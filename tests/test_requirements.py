@@ -179,6 +179,33 @@ def test_merge_keys_are_overridden_by_keys_written_beside_them() -> None:
     assert doc.data["y"] == {"name": "d", "q": 1, "money": False}  # earlier merges win
 
 
+def test_merge_keys_follow_the_spec_whatever_the_yaml_release() -> None:
+    # Our composer applies `<<` itself; PyYAML 6.0.4 reversed the order of merged lists.
+    doc = yamlsource.parse(
+        "a: &a {k: 1, only_a: 1}\nb: &b {k: 2, only_b: 2}\n"
+        "c: &c {<<: *b, k: 3}\n"
+        "x: {<<: [*a, *b]}\ny: {<<: [*b, *a]}\nz: {<<: [*c, *a], extra: 0}\n",
+        "m.yaml",
+    )
+    assert doc.data["x"] == {"k": 1, "only_a": 1, "only_b": 2}
+    assert doc.data["y"]["k"] == 2
+    assert doc.data["z"] == {"k": 3, "only_a": 1, "only_b": 2, "extra": 0}  # nested merge
+    assert doc.locate(("x", "k")).line == 1  # the winning value's own position
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x: {<<: 3}\n", "merge key '<<' takes mappings only"),
+        ("a: &a {k: 1}\nx: {<<: [*a, [1]]}\n", "merge key '<<' takes mappings only"),
+        ("a: &a {k: 1}\nx:\n  <<: *a\n  <<: *a\n", "duplicate merge key"),
+    ],
+)
+def test_bad_merge_keys_are_refused(text: str, expected: str) -> None:
+    with pytest.raises(InputError, match=expected):
+        yamlsource.parse(text, "m.yaml")
+
+
 def test_devices_and_fifos_are_refused_without_reading(tmp_path: Path) -> None:
     import os
 
