@@ -20,7 +20,9 @@ from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from distadvisor import patterns, safewrite, scaffold, scaffold_options
+from distadvisor.scaffold import render as scaffold
+from distadvisor.scaffold import safewrite, specs
+from distadvisor.scaffold.specs import resolve_options
 
 REPEATS = 7
 CALLS = 200_000
@@ -40,8 +42,8 @@ def require(name: str) -> ModuleType:
 
 def generate_breaker(folder: Path) -> ModuleType:
     """Scaffold a default circuit breaker into `folder` and import it."""
-    spec = patterns.load_patterns()["circuit-breaker"]
-    options = scaffold_options.resolve_options(spec, {})
+    spec = specs.load_patterns()["circuit-breaker"]
+    options = resolve_options(spec, {})
     files = scaffold.render(spec, "BenchBreaker", options)
     path = next(p for p in safewrite.write_files(files, folder) if not p.name.startswith("test_"))
     module_spec = importlib.util.spec_from_file_location(path.stem, path)

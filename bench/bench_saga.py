@@ -30,7 +30,9 @@ from typing import Any
 # Run from a checkout without installing distadvisor.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from distadvisor import patterns, safewrite, scaffold, scaffold_options
+from distadvisor.scaffold import render as scaffold
+from distadvisor.scaffold import safewrite, specs
+from distadvisor.scaffold.specs import resolve_options
 
 STEPS = ("reserve", "charge", "ship")
 CLASS_NAME = "BenchSaga"
@@ -38,8 +40,8 @@ CLASS_NAME = "BenchSaga"
 
 def generate(folder: Path) -> ModuleType:
     """Scaffold the saga module into `folder` and import it."""
-    spec = patterns.load_patterns()["saga"]
-    options = scaffold_options.resolve_options(spec, {"steps": ",".join(STEPS)})
+    spec = specs.load_patterns()["saga"]
+    options = resolve_options(spec, {"steps": ",".join(STEPS)})
     paths = safewrite.write_files(scaffold.render(spec, CLASS_NAME, options), folder)
     module_path = next(path for path in paths if not path.name.startswith("test_"))
     module_spec = importlib.util.spec_from_file_location(module_path.stem, module_path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple, Protocol
 
-from .vocabulary import SEVERITIES
+from .model.vocabulary import SEVERITIES
 
 SCHEMA = "distadvisor/recommendation/v1"
 

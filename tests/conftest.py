@@ -12,8 +12,9 @@ import yaml
 from hypothesis import settings
 from typer.testing import CliRunner, Result
 
-from distadvisor import engine, requirements, rules, yamlsource
-from distadvisor.cli import app
+from distadvisor.cli.main import app
+from distadvisor.engine import chaining, rules
+from distadvisor.model import requirements, yamlsource
 from distadvisor.recommendation import Recommendation
 from distadvisor.resources import rules_dir
 
@@ -39,7 +40,7 @@ def requirements_from(data: dict[str, Any]) -> requirements.Requirements:
 
 @pytest.fixture
 def advise(ruleset: rules.RuleSet) -> Callable[[dict[str, Any]], Recommendation]:
-    return lambda data: engine.advise(ruleset, requirements_from(data))
+    return lambda data: chaining.advise(ruleset, requirements_from(data))
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from distadvisor import check, rules
+from distadvisor import pipeline as check
+from distadvisor.engine import rules
 from distadvisor.render import github
 
 ROOT = Path(__file__).resolve().parent.parent

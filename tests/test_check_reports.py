@@ -12,7 +12,8 @@ import jsonschema
 import pytest
 from typer.testing import Result
 
-from distadvisor import check, rules
+from distadvisor import pipeline as check
+from distadvisor.engine import rules
 from distadvisor.recommendation import Finding
 from distadvisor.resources import rules_dir
 

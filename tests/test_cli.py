@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from distadvisor.vocabulary import CAP, CONSISTENCY, PACELC, PATTERNS, REPLICATION
+from distadvisor.model.vocabulary import CAP, CONSISTENCY, PACELC, PATTERNS, REPLICATION
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

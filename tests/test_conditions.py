@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from distadvisor.catalogue import load_catalogue, load_network
-from distadvisor.conditions import ConditionError, parse_condition, parse_template
-from distadvisor.facts import schema_for
+from distadvisor.engine.catalogue import load_catalogue, load_network
+from distadvisor.engine.conditions import ConditionError, parse_condition, parse_template
+from distadvisor.engine.facts import schema_for
 
 
 @pytest.fixture(scope="module")
 def functions() -> dict[str, Any]:
-    from distadvisor.functions import build
+    from distadvisor.engine.functions import build
     from distadvisor.resources import rules_dir
 
     base = rules_dir() / "data"

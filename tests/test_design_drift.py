@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from distadvisor import facts, functions, requirements, rules, yamlsource
+from distadvisor.engine import facts, functions, rules
 from distadvisor.errors import InputError
+from distadvisor.model import requirements, yamlsource
 from distadvisor.recommendation import Finding, Recommendation
 
 ROOT = Path(__file__).resolve().parent.parent

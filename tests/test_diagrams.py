@@ -20,13 +20,14 @@ import pytest
 from rich.console import Console
 from typer.testing import Result
 
-from distadvisor import engine, requirements, rules
 from distadvisor.diagrams import breaker, cap, partitioning, replication, saga, scaffolds
-from distadvisor.patterns import load_patterns
+from distadvisor.engine import chaining, rules
+from distadvisor.model import requirements
 from distadvisor.render import markdown, text
-from distadvisor.safewrite import write_files
-from distadvisor.scaffold import render
-from distadvisor.scaffold_options import resolve_options, snake_case
+from distadvisor.scaffold.options import snake_case
+from distadvisor.scaffold.render import render
+from distadvisor.scaffold.safewrite import write_files
+from distadvisor.scaffold.specs import load_patterns, resolve_options
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "diagrams"
@@ -225,7 +226,7 @@ def test_diagram_command_bad_file(cli: CLI, tmp_path: Path) -> None:
 
 def test_advise_reports_embed_the_diagrams(ruleset: rules.RuleSet) -> None:
     req = requirements.load(ORDERS)
-    rec = engine.advise(ruleset, req)
+    rec = chaining.advise(ruleset, req)
     console = Console(width=100, record=True, force_terminal=False)
     text.render(rec, console, req)
     report = console.export_text()
@@ -241,7 +242,7 @@ def test_advise_reports_embed_the_diagrams(ruleset: rules.RuleSet) -> None:
 
 def test_advise_report_is_ascii_on_a_non_utf8_console(ruleset: rules.RuleSet) -> None:
     req = requirements.load(ORDERS)
-    rec = engine.advise(ruleset, req)
+    rec = chaining.advise(ruleset, req)
     stream = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="replace")
     console = Console(file=stream, width=80, record=True, force_terminal=False)
     text.render(rec, console, req)

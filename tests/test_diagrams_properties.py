@@ -15,11 +15,10 @@ from conftest import requirements_from
 from hypothesis import given
 from hypothesis import strategies as st
 
-from distadvisor import engine, rules
 from distadvisor.diagrams import breaker, canvas, cap, partitioning, replication, saga, system
-from distadvisor.patterns import load_patterns
-from distadvisor.scaffold_options import resolve_options
-from distadvisor.vocabulary import REPLICATION
+from distadvisor.engine import chaining, rules
+from distadvisor.model.vocabulary import REPLICATION
+from distadvisor.scaffold.specs import default_options, load_patterns, resolve_options
 
 NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,44}", fullmatch=True)
 SHORT_NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
@@ -145,10 +144,12 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
 def test_every_diagram_of_a_generated_system(ruleset: rules.RuleSet, doc: dict[str, Any],
                                              data: st.DataObject, ascii: bool) -> None:
     req = requirements_from(doc)
-    rec = engine.advise(ruleset, req)
+    rec = chaining.advise(ruleset, req)
     names = system.names_of(rec, req)
     width = data.draw(widths(names))
-    drawn = system.draw_all(rec, req, system.Style(width, ascii))
+    drawn = system.draw_all(
+        rec, req, system.Style(width, ascii), breaker_options=default_options("circuit-breaker")
+    )
     assert {d.kind for d in drawn} >= {"replication", "partitioning", "cap", "saga"}
     check("\n".join(d.text for d in drawn), width, ascii, names)
 

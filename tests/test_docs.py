@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from distadvisor import requirements, rules, yamlsource
-from distadvisor.cli import app
-from distadvisor.facts import SCOPES, schema_for
-from distadvisor.functions import build
+from distadvisor.cli.main import app
+from distadvisor.engine import rules
+from distadvisor.engine.facts import SCOPES, schema_for
+from distadvisor.engine.functions import build
+from distadvisor.engine.slots import ENTITY_SLOTS
+from distadvisor.model import requirements, yamlsource
+from distadvisor.model.vocabulary import PATTERNS, SEVERITIES
 from distadvisor.resources import rules_dir
-from distadvisor.vocabulary import ENTITY_SLOTS, PATTERNS, SEVERITIES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 REQUIREMENTS_DOC = DOCS / "requirements.md"

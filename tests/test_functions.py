@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from distadvisor.catalogue import NetworkTable
-from distadvisor.functions import availability_pct, quorum, round_trip_ms
-from distadvisor.vocabulary import REPLICATION
+from distadvisor.engine.catalogue import NetworkTable
+from distadvisor.engine.functions import availability_pct, quorum, round_trip_ms
+from distadvisor.model.vocabulary import REPLICATION
 
 failures = st.integers(min_value=0, max_value=50)
 

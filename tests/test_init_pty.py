@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from distadvisor import questions
+from distadvisor.questionnaire import questions
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from distadvisor import parsecache, yamlsource
+from distadvisor.engine import parsecache
+from distadvisor.model import yamlsource
 from distadvisor.resources import rules_dir
 
 SHIPPED = rules_dir() / "consistency.yaml"

@@ -12,20 +12,21 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from distadvisor import engine, requirements, rules, yamlsource
+from distadvisor.engine import chaining, rules
+from distadvisor.engine.slots import ENTITY_SLOTS
 from distadvisor.errors import InputError
-from distadvisor.resources import rules_dir
-from distadvisor.vocabulary import (
+from distadvisor.model import requirements, yamlsource
+from distadvisor.model.vocabulary import (
     CAP,
     CONFLICT_RESOLUTION,
     CONSISTENCY,
-    ENTITY_SLOTS,
     PACELC,
     PARTITIONING,
     PATTERNS,
     REPLICATION,
     SEVERITIES,
 )
+from distadvisor.resources import rules_dir
 
 RULESET = rules.load([rules_dir()])
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
@@ -108,7 +109,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
 
 def recommend(doc: dict[str, Any]) -> dict[str, Any]:
     req = requirements.from_document(yamlsource.parse(yaml.safe_dump(doc), "<prop>"))
-    return engine.advise(RULESET, req).to_dict()
+    return chaining.advise(RULESET, req).to_dict()
 
 
 VOCAB = {
@@ -177,7 +178,7 @@ def load_or_refuse(text: str) -> None:
     except InputError as error:
         assert all(str(p) for p in error.problems)
         return
-    engine.advise(RULESET, req)  # a document that validates must also advise
+    chaining.advise(RULESET, req)  # a document that validates must also advise
 
 
 @settings(max_examples=FUZZ_EXAMPLES, suppress_health_check=[HealthCheck.too_slow])

@@ -13,12 +13,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from test_properties import documents
 
-from distadvisor import questionnaire, questions, requirements, yamlsource
-from distadvisor.answers import Answer, command_line, from_file
 from distadvisor.errors import InputError
-from distadvisor.questions import Question
-from distadvisor.requirements import Requirements
-from distadvisor.requirements_writer import to_yaml
+from distadvisor.model import requirements, yamlsource
+from distadvisor.model.requirements import Requirements
+from distadvisor.model.writer import to_yaml
+from distadvisor.questionnaire import flow, questions
+from distadvisor.questionnaire.answers import Answer, command_line, from_file
+from distadvisor.questionnaire.questions import Question
 from distadvisor.resources import rules_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def run(given: Sequence[str] = (), files: dict[str, Any] | None = None,
         answers = from_file(
             QUESTIONS, yamlsource.parse(yaml.safe_dump(files, sort_keys=False), "answers.yaml")
         )
-    return questionnaire.run(QUESTIONS, given=command_line(QUESTIONS, given),
+    return flow.run(QUESTIONS, given=command_line(QUESTIONS, given),
                              files=answers, prompter=prompter)
 
 
@@ -333,7 +334,7 @@ def test_loops_services_calls_and_cross_checks_asked_again() -> None:
 def test_editing_a_file_offers_its_items_and_may_drop_the_last() -> None:
     doc = yamlsource.load(str(ROOT / "examples/order-platform.yaml"))
     prompter = Scripted({"Add another kind of data?": [True, True, False]})
-    req = questionnaire.run(QUESTIONS, given={}, files=from_file(QUESTIONS, doc),
+    req = flow.run(QUESTIONS, given={}, files=from_file(QUESTIONS, doc),
                             prompter=prompter)
     original = requirements.from_document(doc)
     assert [e.name for e in req.data] == ["payments", "inventory", "product_catalog"]
@@ -348,7 +349,7 @@ def test_editing_a_file_offers_its_items_and_may_drop_the_last() -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_examples_pass_through_the_questionnaire_unchanged(example: Path) -> None:
     doc = yamlsource.load(str(example))
-    req = questionnaire.run(QUESTIONS, given={}, files=from_file(QUESTIONS, doc),
+    req = flow.run(QUESTIONS, given={}, files=from_file(QUESTIONS, doc),
                             prompter=None)
     assert req == requirements.from_document(doc)
     written = to_yaml(req)
@@ -360,7 +361,7 @@ def test_examples_pass_through_the_questionnaire_unchanged(example: Path) -> Non
 def test_any_valid_file_round_trips_through_the_flow_and_the_writer(doc: dict[str, Any]) -> None:
     parsed = yamlsource.parse(yaml.safe_dump(doc), "doc.yaml")
     req = requirements.from_document(parsed)
-    again = questionnaire.run(QUESTIONS, given={},
+    again = flow.run(QUESTIONS, given={},
                               files=from_file(QUESTIONS, parsed), prompter=None)
     assert again == req
     assert requirements.from_document(

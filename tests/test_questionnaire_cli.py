@@ -159,7 +159,7 @@ def test_an_existing_file_is_kept_without_force(cli: CLI, tmp_path: Path) -> Non
 
 def test_questionary_is_imported_by_init_only() -> None:
     code = (
-        "import sys\nfrom distadvisor.cli import app\n"
+        "import sys\nfrom distadvisor.cli.main import app\n"
         "heavy = {'questionary', 'prompt_toolkit', 'distadvisor.questionnaire',"
         " 'distadvisor.questions', 'distadvisor.answers'} & set(sys.modules)"
         "\nassert not heavy, heavy\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from distadvisor import requirements, yamlsource
 from distadvisor.errors import InputError
+from distadvisor.model import requirements, yamlsource
 
 MINIMAL = "version: 1\nsystem: shop\ndata:\n  - name: orders\n"
 
@@ -240,7 +240,7 @@ def test_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_models_design_vocabularies_are_the_contracts() -> None:
     import typing
 
-    from distadvisor import vocabulary
+    from distadvisor.model import vocabulary
 
     assert typing.get_args(requirements.Replication) == vocabulary.REPLICATION
     assert typing.get_args(requirements.Partitioning) == vocabulary.PARTITIONING

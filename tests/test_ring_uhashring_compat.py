@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from distadvisor.patterns import load_patterns
-from distadvisor.safewrite import write_files
-from distadvisor.scaffold import render
-from distadvisor.scaffold_options import resolve_options, snake_case
+from distadvisor.scaffold.options import snake_case
+from distadvisor.scaffold.render import render
+from distadvisor.scaffold.safewrite import write_files
+from distadvisor.scaffold.specs import load_patterns, resolve_options
 
 uhashring = pytest.importorskip("uhashring")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from distadvisor import rules
+from distadvisor.engine import rules
 from distadvisor.errors import InputError
 from distadvisor.resources import rules_dir
 

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import Result
 
 from distadvisor.errors import InputError
-from distadvisor.patterns import load_patterns
 from distadvisor.resources import templates_dir
-from distadvisor.scaffold_plan import camel_case
+from distadvisor.scaffold.plan import camel_case
+from distadvisor.scaffold.specs import load_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDERS = str(ROOT / "examples/order-platform.yaml")

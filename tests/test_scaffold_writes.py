@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from distadvisor.errors import InputError
-from distadvisor.patterns import load_patterns
-from distadvisor.safewrite import write_files
-from distadvisor.scaffold_options import resolve_options, validate_name
+from distadvisor.scaffold.options import validate_name
+from distadvisor.scaffold.safewrite import write_files
+from distadvisor.scaffold.specs import load_patterns, resolve_options
 
 
 def test_a_failed_move_puts_everything_back(tmp_path: Path,

@@ -13,11 +13,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from distadvisor import __version__, scaffold_cli
+from distadvisor import __version__
+from distadvisor.cli import scaffold as scaffold_cli
 from distadvisor.errors import InputError
-from distadvisor.patterns import load_patterns
-from distadvisor.safewrite import write_files
-from distadvisor.scaffold_options import resolve_options, snake_case
+from distadvisor.scaffold.options import snake_case
+from distadvisor.scaffold.safewrite import write_files
+from distadvisor.scaffold.specs import load_patterns, resolve_options
 
 PATTERN = "circuit-breaker"
 

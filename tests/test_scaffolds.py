@@ -31,8 +31,8 @@ import yaml
 from test_scaffolder import run_scaffold
 
 from distadvisor import __version__
-from distadvisor.patterns import load_patterns
-from distadvisor.scaffold_options import snake_case
+from distadvisor.scaffold.options import snake_case
+from distadvisor.scaffold.specs import load_patterns
 
 CASES_DIR = Path(__file__).parent / "scaffold_cases"
 RUFF_RULES = "E,F,W,I,B,UP,SIM,RUF"

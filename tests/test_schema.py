@@ -16,8 +16,8 @@ from hypothesis import given
 from test_properties import documents
 from typer.testing import Result
 
-from distadvisor import requirements, yamlsource
-from distadvisor.schema import requirements_schema
+from distadvisor.model import requirements, yamlsource
+from distadvisor.model.schema import requirements_schema
 
 CLI = Callable[..., Result]
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))

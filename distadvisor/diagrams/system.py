@@ -8,12 +8,12 @@ carry: region names, residency, access patterns and the saga steps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ..errors import InputError, Location, did_you_mean
+from ..model.requirements import Requirements
 from ..recommendation import EntityAdvice, Recommendation
-from ..requirements import Requirements
 from . import breaker, canvas, cap, partitioning, replication, saga
 
 KINDS = ("replication", "partitioning", "cap", "saga", "breaker")
@@ -76,15 +76,15 @@ def breaker_subjects(rec: Recommendation) -> list[str]:
     return [p.subject for p in rec.patterns if p.pattern == "circuit-breaker"]
 
 
-def breaker_diagram(rec: Recommendation, style: Style) -> list[Diagram]:
-    """The breaker `advise --scaffold` writes (one for the system, with the scaffold's
-    default options), if one is advised."""
-    from .. import patterns, scaffold_options
-
+def breaker_diagram(
+    rec: Recommendation, style: Style, options: Mapping[str, object]
+) -> list[Diagram]:
+    """The breaker `advise --scaffold` writes (one for the system, with `options`, the
+    scaffold's defaults, which the caller reads: diagrams know no templates), if one is
+    advised."""
     protects = breaker_subjects(rec)
     if not protects:
         return []
-    options = scaffold_options.resolve_options(patterns.load_patterns()["circuit-breaker"], {})
     return [Diagram("breaker", rec.system, breaker.draw(
         options, protects=protects, width=style.width, ascii=style.ascii))]
 
@@ -124,6 +124,7 @@ def names_of(rec: Recommendation, req: Requirements | None) -> list[str]:
 
 
 def draw_all(rec: Recommendation, req: Requirements | None, style: Style, *,
+             breaker_options: Mapping[str, object],
              kind: str | None = None, subject: str | None = None) -> list[Diagram]:
     """The diagrams asked for: all of them, or those of one kind and/or one subject.
 
@@ -158,5 +159,5 @@ def draw_all(rec: Recommendation, req: Requirements | None, style: Style, *,
     if "saga" in kinds:
         out += saga_diagrams(rec, req, style, subject)
     if "breaker" in kinds:
-        out += breaker_diagram(rec, style)
+        out += breaker_diagram(rec, style, breaker_options)
     return out

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..check import FileResult, Report
 from ..errors import Problem
+from ..pipeline import FileResult, Report
 
 SCHEMA = "distadvisor/check/v1"
 

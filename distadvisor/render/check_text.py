@@ -6,7 +6,7 @@ into links.
 
 from __future__ import annotations
 
-from ..check import Report
+from ..pipeline import Report
 
 
 def summary(report: Report) -> str:

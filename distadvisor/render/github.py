@@ -7,8 +7,8 @@ pull request. Values are escaped as the runner expects: `%`, CR and LF everywher
 
 from __future__ import annotations
 
-from ..check import Report
 from ..errors import Location
+from ..pipeline import Report
 from .check_text import summary
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}

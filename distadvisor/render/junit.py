@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..check import FileResult, Report
-from ..vocabulary import SEVERITIES
+from ..model.vocabulary import SEVERITIES
+from ..pipeline import FileResult, Report
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from ..diagrams import system as diagrams
+from ..model.requirements import Requirements
 from ..recommendation import Recommendation
-from ..requirements import Requirements
+from ..scaffold.specs import default_options
 from .labels import FIELD_LABELS, show
 
 
@@ -65,7 +66,8 @@ def render(rec: Recommendation, today: datetime.date | None = None,
     else:
         lines.append("None recommended.")
     lines.append("")
-    lines += _fenced(diagrams.saga_diagrams(rec, req, style) + diagrams.breaker_diagram(rec, style))
+    lines += _fenced(diagrams.saga_diagrams(rec, req, style) + diagrams.breaker_diagram(
+        rec, style, default_options("circuit-breaker")))
     lines += ["", "## Consequences and open findings", ""]
     if rec.findings:
         lines += [

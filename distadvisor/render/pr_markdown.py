@@ -3,7 +3,7 @@ accepted findings folded away so they stay visible without drowning the rest."""
 
 from __future__ import annotations
 
-from ..check import FileResult, Report
+from ..pipeline import FileResult, Report
 from .markdown import cell
 
 ICONS = {"passed": "✅", "failed": "❌", "bad-input": "⛔"}

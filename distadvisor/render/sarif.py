@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..check import Report
+from ..engine.rules import Rule
 from ..errors import Location
-from ..rules import Rule
+from ..pipeline import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/distadvisor/"

@@ -17,8 +17,9 @@ from rich.text import Text
 
 from ..diagrams import system as diagrams
 from ..diagrams.canvas import DEFAULT_WIDTH, MIN_WIDTH
+from ..model.requirements import Requirements
 from ..recommendation import PatternAdvice, Reason, Recommendation
-from ..requirements import Requirements
+from ..scaffold.specs import default_options
 from .labels import FIELD_LABELS, show
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -89,7 +90,7 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
             for reason in _distinct_reasons(members):
                 console.print(Padding(_reason(reason), (0, 0, 0, 4)))
     _print_diagrams(console, diagrams.saga_diagrams(rec, req, style)
-                    + diagrams.breaker_diagram(rec, style))
+                    + diagrams.breaker_diagram(rec, style, default_options("circuit-breaker")))
     if not rec.findings:
         console.print(Text("Findings: none; the requirements hold together.", style="green"))
         return

@@ -1,0 +1,73 @@
+"""`distadvisor advise`: the recommendation for one requirements file.
+
+On the start-up path of the most common command: renderers and the scaffolder are
+imported only when the chosen output needs them.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import FailOnOption, RulesOption, Severity, advise_file, guard
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def advise(
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="Requirements file (YAML, version 1); - for stdin."),
+    ],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    rules: RulesOption = None,
+    fail_on: FailOnOption = Severity.error,
+    scaffold_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--scaffold",
+            help="Also write every recommended pattern that has a scaffold into this folder.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="With --scaffold: overwrite files.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="With --scaffold: list the files, write nothing.")
+    ] = False,
+) -> None:
+    """Recommend an architecture for a requirements file, with the reasons."""
+    rec, req = advise_file(file, rules)
+    if scaffold_dir is not None:
+        from ..scaffold import plan, specs
+
+        def write() -> list[Path]:
+            planned = plan.plan(rec, req, specs.load_patterns())
+            return plan.write(planned, scaffold_dir, force=force, dry_run=dry_run)
+
+        verb = "would write" if dry_run else "wrote"
+        for path in guard(write):
+            print(f"{verb} {path}", file=sys.stderr)
+    if fmt is Format.json:
+        from ..render import json as renderer
+
+        sys.stdout.write(renderer.render(rec))
+    elif fmt is Format.markdown:
+        from ..render import markdown
+
+        sys.stdout.write(markdown.render(rec, req=req))
+    else:
+        from rich.console import Console
+
+        from ..render import text
+
+        text.render(rec, Console(), req)
+    if rec.failing(fail_on.value):
+        raise typer.Exit(1)

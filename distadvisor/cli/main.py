@@ -1,0 +1,73 @@
+"""The command line: parse, call, render, choose the exit status. Nothing more.
+
+Exit status (every command): 0 success; 1 findings at or above --fail-on (or failing
+rule fixtures); 2 bad input or usage. Heavy modules are imported inside the commands
+that need them, so `advise` starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from .advise import advise
+from .rules import rules_app
+
+# Commands defined in their own modules, built only when asked for: typer builds every
+# registered command at start-up, and these have many options the common path never uses.
+_LAZY_COMMANDS = {
+    "check": ("check", "check"),
+    "schema": ("schema", "schema"),
+    "diagram": ("diagram", "diagram"),
+    "init": ("init", "init"),
+}
+
+
+class _RootGroup(TyperGroup):
+    """The top-level group: `scaffold` and the commands above are mounted lazily."""
+
+    # typer's vendored click Context is private; Any keeps the override compatible.
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *_LAZY_COMMANDS, "scaffold"]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name == "scaffold":
+            from .scaffold import group
+
+            return group
+        if cmd_name in _LAZY_COMMANDS:
+            import importlib
+
+            import typer.main
+
+            module, function = _LAZY_COMMANDS[cmd_name]
+            single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+            single.command(cmd_name)(
+                getattr(importlib.import_module(f".{module}", __package__), function)
+            )
+            return typer.main.get_command(single)
+        return super().get_command(ctx, cmd_name)
+
+
+app = typer.Typer(
+    name="distadvisor",
+    cls=_RootGroup,
+    help="Design advisor and pattern scaffolder for distributed systems.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(advise)
+app.add_typer(rules_app, name="rules")
+
+
+def main() -> None:
+    import signal
+
+    # Like other command-line tools, end quietly when a reader such as `head` closes
+    # the pipe, rather than raising on the next write and misreporting the status.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    app(prog_name="distadvisor")

@@ -1,0 +1,112 @@
+"""`distadvisor rules`: browse, validate and test the rule files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import InputError, Location, did_you_mean
+from .common import RulesOption, fail, guard, load_ruleset
+
+rules_app = typer.Typer(help="Browse, validate and test the rules.", no_args_is_help=True)
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: RulesOption = None,
+    framework: Annotated[
+        str | None, typer.Option(help="Only this framework's rules.", show_default=False)
+    ] = None,
+) -> None:
+    """The rule catalogue: id, what it concludes, priority."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    ruleset = guard(lambda: load_ruleset(rules))
+    frameworks = sorted({r.framework for r in ruleset.rules})
+    if framework is not None and framework not in frameworks:
+        hint = did_you_mean(framework, frameworks)
+        fail(
+            InputError.single(
+                f"no framework '{framework}'",
+                Location(path="--framework"),
+                expected="one of " + ", ".join(frameworks),
+                hint=hint,
+            )
+        )
+    table = Table("Rule", "Scope", "Concludes", "Priority", title="distadvisor rules")
+    for rule in ruleset.rules:
+        if framework and rule.framework != framework:
+            continue
+        # Text, not markup: a rule file's strings are printed as written.
+        table.add_row(Text(rule.id), rule.scope, Text(rule.outcome_text()), str(rule.priority))
+    Console().print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A rule id, e.g. consistency.money.")
+    ],
+    rules: RulesOption = None,
+) -> None:
+    """One rule with its condition, message and references."""
+    ruleset = guard(lambda: load_ruleset(rules))
+    rule = ruleset.by_id(rule_id)
+    if rule is None:
+        hint = did_you_mean(rule_id, [r.id for r in ruleset.rules])
+        hint = hint or "see `distadvisor rules list`"
+        fail(InputError.single(f"no rule '{rule_id}'", hint=hint))
+    print(f"{rule.id}  ({rule.framework}, scope {rule.scope}, priority {rule.priority})")
+    print(f"  defined at: {rule.source}")
+    print(f"  when:       {rule.when_source or '(always: the fallback)'}")
+    print(f"  concludes:  {rule.outcome_text()}")
+    print(f"  message:    {rule.message_source}")
+    print("  references:")
+    for ref in rule.references:
+        print(f"    - {ref}")
+
+
+@rules_app.command("validate")
+def rules_validate(
+    folder: Annotated[Path, typer.Argument(help="A folder of rule files to check.")],
+) -> None:
+    """Check a folder of rule files (with the shipped rules they extend or override)."""
+    ruleset = guard(lambda: load_ruleset([folder]))
+    own = [p for p in ruleset.files if p.parent == folder]
+    print(f"ok: {len(own)} rule files in {folder}, {len(ruleset.rules)} rules in all")
+
+
+@rules_app.command("test")
+def rules_test(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="A folder of rule files and fixtures (default: the shipped rules)."),
+    ] = None,
+) -> None:
+    """Run the rule fixtures: each rule must fire where it should and nowhere else."""
+    from ..engine import fixtures
+    from ..resources import rules_dir
+
+    target = folder or rules_dir()
+    ruleset = guard(lambda: load_ruleset([folder] if folder else None))
+    reports = guard(lambda: list(fixtures.run_folder(target, ruleset)))
+    passed = failed = 0
+    for report in reports:
+        for outcome in report.outcomes:
+            if outcome.passed:
+                passed += 1
+                continue
+            failed += 1
+            print(f"FAIL {outcome.case.location}: {outcome.case.name}")
+            for failure in outcome.failures:
+                print(f"     {failure}")
+        for gap in report.gaps:
+            failed += 1
+            print(f"FAIL {report.path}: {gap}")
+    print(f"{passed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,180 @@
+"""`distadvisor scaffold`: a lazy command group, one subcommand per pattern.
+
+The subcommands are built from the pattern specs only when one is looked up, so
+other commands never read templates. typer (>= 0.16) vendors its own trimmed
+click and no longer installs click, so the group is a `typer.core.TyperGroup`
+(typer's click-compatible group) subclass and its subcommands come from small
+Typer apps whose signatures are built from each pattern's declared options.
+Mount it with::
+
+    click_app = typer.main.get_command(app)
+    click_app.add_command(scaffold_cli.group)
+"""
+
+from __future__ import annotations
+
+import inspect
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from ..errors import InputError
+from ..scaffold.options import OptionSpec
+from ..scaffold.render import render
+from ..scaffold.safewrite import write_files
+from ..scaffold.specs import PatternSpec, get_pattern, load_patterns, resolve_options
+
+_METAVARS = {
+    "int": "INTEGER",
+    "float": "NUMBER",
+    "choice": "",
+    "identifiers": "NAME,...",
+    "exceptions": "EXCEPTION,...",
+}
+
+
+def fail(error: InputError) -> typer.Exit:
+    """Print `error` as `error: ...` lines on stderr; the caller raises the result."""
+    for line in str(error).splitlines():
+        typer.echo(f"error: {line}", err=True)
+    return typer.Exit(2)
+
+
+@cache
+def _patterns() -> dict[str, PatternSpec]:
+    return load_patterns()
+
+
+def patterns_or_exit() -> dict[str, PatternSpec]:
+    try:
+        return _patterns()
+    except InputError as exc:
+        raise fail(exc) from None
+
+
+class LazyScaffoldGroup(TyperGroup):
+    """Lists the patterns and builds a pattern's command only when it is asked for."""
+
+    # The context is typed by typer's vendored click, a private module: Any keeps the
+    # overrides compatible without naming it.
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted(patterns_or_exit())
+
+    def get_command(self, ctx: Any, cmd_name: str) -> TyperCommand | None:
+        patterns = patterns_or_exit()
+        if cmd_name not in patterns and ctx.resilient_parsing:
+            return None  # shell completion: say nothing
+        try:
+            return build_command(get_pattern(patterns, cmd_name))
+        except InputError as exc:
+            raise fail(exc) from None
+
+
+def build_command(spec: PatternSpec) -> TyperCommand:
+    """The click command for one pattern: fixed flags plus one per declared option."""
+    parameters = [
+        _parameter("name", str, typer.Option(
+            ..., "--name", metavar="NAME", help="Class name, e.g. PaymentsBreaker; the module "
+            "is its snake_case."
+        )),
+        _parameter("out", Path, typer.Option(
+            ..., "--out", metavar="DIR", help="Directory to write into "
+            "(created if missing)."
+        )),
+    ]
+    if spec.supports_async:
+        parameters.append(_parameter("is_async", bool, typer.Option(
+            False, "--async", help="Generate the asyncio variant."
+        )))
+    parameters += [
+        _parameter("dry_run", bool, typer.Option(
+            False, "--dry-run", help="Print the files that would be written; write nothing."
+        )),
+        _parameter("force", bool, typer.Option(
+            False, "--force", help="Overwrite existing files."
+        )),
+    ]
+    parameters += [_option_parameter(option) for option in spec.options]
+
+    def command(**values: Any) -> None:
+        run(spec, values)
+
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    app = typer.Typer(add_completion=False)
+    app.command(name=spec.pattern, help=spec.summary)(command)
+    command = typer.main.get_command(app)
+    assert isinstance(command, TyperCommand)  # one command, so not a group
+    return command
+
+
+def _parameter(name: str, annotation: object, default: object) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=annotation)
+
+
+def _option_parameter(option: OptionSpec) -> inspect.Parameter:
+    """A pattern option as a CLI option.
+
+    Non-bool values arrive as text and are validated by `scaffold_options.resolve_options`
+    (one place, one style of message); an omitted option stays None so the
+    declared default applies.
+    """
+    if option.type == "bool":
+        return _parameter(option.name, bool, typer.Option(
+            option.default, f"{option.flag}/--no-{option.flag[2:]}", help=option.help,
+            show_default=True,
+        ))
+    shown = ",".join(option.default) if isinstance(option.default, tuple) else option.default
+    metavar = _METAVARS[option.type] or "[" + "|".join(option.choices) + "]"
+    return _parameter(option.name, Annotated[str | None, typer.Option(
+        option.flag, metavar=metavar, help=option.help,
+        show_default=False if option.required else str(shown),
+    )], None)
+
+
+def run(spec: PatternSpec, values: dict[str, Any]) -> None:
+    """Validate, render and write one scaffold; InputError ends in exit status 2."""
+    raw = {option.name: values[option.name] for option in spec.options
+           if values[option.name] is not None}
+    try:
+        options = resolve_options(spec, raw)
+        files = render(spec, values["name"], options, is_async=values.get("is_async", False))
+        paths = write_files(files, values["out"], force=values["force"],
+                            dry_run=values["dry_run"])
+    except InputError as exc:
+        raise fail(exc) from None
+    verb = "would write" if values["dry_run"] else "wrote"
+    for path in paths:
+        typer.echo(f"{verb} {path}")
+
+
+app = typer.Typer(
+    name="scaffold",
+    cls=LazyScaffoldGroup,
+    invoke_without_command=True,
+    add_completion=False,
+    help="Write a standalone, tested module implementing a pattern.",
+)
+
+
+@app.callback()
+def scaffold_group(
+    ctx: typer.Context,
+    list_patterns: Annotated[
+        bool, typer.Option("--list", help="List the patterns and what they are for.")
+    ] = False,
+) -> None:
+    """Write a standalone, tested module implementing a pattern."""
+    if list_patterns:
+        for name, spec in sorted(patterns_or_exit().items()):
+            typer.echo(f"{name:<20} {spec.summary}")
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+group = typer.main.get_command(app)

@@ -1,0 +1,102 @@
+"""The rule engine: forward chaining over checked rules; it knows no framework.
+
+For each kind of data, fields are concluded in dependency order (so CAP rules see
+the consistency chosen, quorum rules the replication...). For each field the rules
+that conclude it are tried by priority, then specificity, then id, and the first
+whose condition holds decides; its conclusion becomes a fact for the rules after it.
+Pattern and finding rules run last, over every subject of their scope, and all that
+hold contribute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..model.requirements import Requirements
+from ..model.vocabulary import PATTERNS, SEVERITIES
+from ..recommendation import EntityAdvice, Finding, PatternAdvice, Reason, Recommendation
+from . import facts as factlib
+from .rules import Rule, RuleSet
+from .slots import ENTITY_SLOTS
+
+
+def _conclude(ruleset: RuleSet, subject: factlib.Subject) -> EntityAdvice:
+    facts = dict(subject.facts)
+    reasons: dict[str, Reason] = {}
+    for slot in ruleset.slot_order:
+        for rule in ruleset.for_slot(slot):
+            if rule.when.evaluate(facts):
+                assert rule.value is not None
+                facts[f"entity.{slot}"] = rule.value.evaluate(facts)
+                reasons[slot] = Reason(rule.id, rule.message.render(facts), slot)
+                break
+    conclusions = {slot: facts[f"entity.{slot}"] for slot in ENTITY_SLOTS}
+    because = tuple(reasons[slot] for slot in ruleset.slot_order)
+    return EntityAdvice(subject.name, subject.path, conclusions, because)
+
+
+def _subject_facts(
+    req: Requirements, scope: str, entities: Mapping[str, EntityAdvice]
+) -> list[factlib.Subject]:
+    subjects = list(factlib.subjects(req, scope))
+    if scope != "entity":
+        return subjects
+    # Pattern and finding rules about data also see what was concluded for it.
+    return [
+        factlib.Subject(
+            s.scope,
+            s.name,
+            s.path,
+            s.facts | {f"entity.{k}": v for k, v in entities[s.name].conclusions.items()},
+        )
+        for s in subjects
+    ]
+
+
+def _target_path(subject: factlib.Subject, rule: Rule) -> str:
+    if not rule.field:
+        return subject.path
+    return f"{subject.path}.{rule.field}" if subject.path else rule.field
+
+
+def advise(
+    ruleset: RuleSet, req: Requirements, scaffolds: Mapping[str, str] | None = None
+) -> Recommendation:
+    """Run every rule over the requirements; `scaffolds` maps a pattern to its scaffold."""
+    entities = {s.name: _conclude(ruleset, s) for s in factlib.subjects(req, "entity")}
+    patterns: dict[tuple[str, str], tuple[str, list[Reason]]] = {}
+    findings: list[Finding] = []
+    for scope in factlib.SCOPES:
+        subjects = _subject_facts(req, scope, entities)
+        for rule in ruleset.rules:
+            if rule.scope != scope or rule.slot:
+                continue
+            for subject in subjects:
+                if not rule.when.evaluate(subject.facts):
+                    continue
+                reason = Reason(rule.id, rule.message.render(subject.facts))
+                if rule.pattern:
+                    key = (rule.pattern, subject.path or subject.name)
+                    patterns.setdefault(key, (subject.name, []))[1].append(reason)
+                else:
+                    assert rule.severity is not None
+                    findings.append(
+                        Finding(rule.severity, rule.id, reason.text, _target_path(subject, rule))
+                    )
+    # Keyed by path: a kind of data and a transaction may share a name.
+    pattern_list = [
+        PatternAdvice(name, subject, path, (scaffolds or {}).get(name), tuple(reasons))
+        for (name, path), (subject, reasons) in sorted(
+            patterns.items(), key=lambda item: (PATTERNS.index(item[0][0]), item[1][0], item[0][1])
+        )
+    ]
+    findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.path, f.rule))
+    recommendation = Recommendation(
+        req.system,
+        req.description,
+        tuple(entities.values()),
+        tuple(pattern_list),
+        tuple(findings),
+    )
+    # Findings the file accepts stay in the report, marked, and never fail a build.
+    return recommendation.accepting(req.accept)

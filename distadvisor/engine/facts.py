@@ -1,0 +1,213 @@
+"""Facts: what the rules can read, derived from the requirements model.
+
+Each rule runs in a scope — once per kind of data (`entity`), per service, per
+transaction, or once for the whole `system` — and sees the facts of its scope
+object plus the system-wide sections. Fact types come from the model's own
+declarations, so the condition checker knows every field and its vocabulary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any, Literal, NamedTuple
+
+from ..model.requirements import (
+    Availability,
+    DataDesign,
+    Deployment,
+    Entity,
+    LatencyBudget,
+    Requirements,
+    Service,
+    Transaction,
+    Workload,
+    field_types,
+)
+from .conditions import BOOL, LIST, NUMBER, STRING, Type
+from .slots import ENTITY_SLOTS
+
+SCOPES = ("entity", "service", "transaction", "system")
+
+
+def _fact_type(hint: Any) -> Type:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        base = _fact_type(inner[0])
+        return base._replace(nullable=True)
+    if origin is Literal:
+        return Type("string", tuple(str(a) for a in args))
+    if origin is tuple:
+        return LIST
+    if hint is bool:
+        return BOOL
+    if hint in (int, float):
+        return NUMBER
+    return STRING
+
+
+@functools.cache
+def _flat_fields(cls: type) -> tuple[str, ...]:
+    """A section's own values; nested sections (a kind of data's design) have facts of
+    their own."""
+    hints = field_types(cls)
+    return tuple(
+        f.name
+        for f in dataclasses.fields(cls)
+        if not any(
+            dataclasses.is_dataclass(t) for t in (hints[f.name], *typing.get_args(hints[f.name]))
+        )
+    )
+
+
+def _section_types(prefix: str, cls: type) -> dict[str, Type]:
+    hints = field_types(cls)
+    return {f"{prefix}.{name}": _fact_type(hints[name]) for name in _flat_fields(cls)}
+
+
+# A kind of data's declared design: its plain fields as `entity.design_<field>`, and the
+# replica counts its consistency levels resolve to (n, w, r); all null when undeclared.
+_DESIGN_FIELDS = ("datastore", "level", "replication", "partitioning")
+_DESIGN_COUNTS = ("entity.design_n", "entity.design_w", "entity.design_r")
+_NO_DESIGN: dict[str, Any] = dict.fromkeys(
+    (*(f"entity.design_{name}" for name in _DESIGN_FIELDS), *_DESIGN_COUNTS)
+)
+
+
+def _design_types() -> dict[str, Type]:
+    hints = field_types(DataDesign)
+    schema = {f"entity.design_{name}": _fact_type(hints[name]) for name in _DESIGN_FIELDS}
+    return schema | dict.fromkeys(_DESIGN_COUNTS, Type("number", nullable=True))
+
+
+def _design_facts(design: DataDesign | None) -> dict[str, Any]:
+    if design is None:
+        return _NO_DESIGN
+    facts = {f"entity.design_{name}": getattr(design, name) for name in _DESIGN_FIELDS}
+    counts = (design.replication_factor, design.w, design.r)
+    return facts | dict(zip(_DESIGN_COUNTS, counts, strict=True))
+
+
+def _system_types() -> dict[str, Type]:
+    schema = {
+        "system.name": STRING,
+        "deployment.region_count": NUMBER,
+        "deployment.region_names": LIST,
+        "deployment.writes_from": _fact_type(field_types(Deployment)["writes_from"]),
+    }
+    schema |= _section_types("workload", Workload)
+    schema |= _section_types("latency_budget_ms", LatencyBudget)
+    schema |= _section_types("availability", Availability)
+    return schema
+
+
+@functools.cache
+def schema_for(scope: str) -> dict[str, Type]:
+    """Every fact a rule of this scope may read, with its type (built once per scope;
+    callers only read it)."""
+    schema = _system_types()
+    if scope == "entity":
+        schema |= _section_types("entity", Entity)
+        schema |= _design_types()
+        schema |= {f"entity.{slot}": kind for slot, kind in ENTITY_SLOTS.items()}
+        schema["entity.index"] = NUMBER
+        schema["entity.reads_per_write"] = Type("number", nullable=True)
+    elif scope == "service":
+        schema |= _section_types("service", Service)
+        schema |= {"service.callers": LIST, "service.index": NUMBER, "service.declared": BOOL}
+    elif scope == "transaction":
+        schema |= _section_types("transaction", Transaction)
+        schema |= {"transaction.index": NUMBER, "transaction.distinct_services": LIST}
+    return schema
+
+
+class Subject(NamedTuple):
+    """One object a scope's rules run over: its name, its path in the file, its facts."""
+
+    scope: str
+    name: str
+    path: str
+    facts: dict[str, Any]
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _section_facts(prefix: str, section: Any) -> dict[str, Any]:
+    names = _flat_fields(typing.cast(type, type(section)))
+    return {f"{prefix}.{name}": _plain(getattr(section, name)) for name in names}
+
+
+def _system_facts(req: Requirements) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "system.name": req.system,
+        "deployment.region_count": req.deployment.region_count,
+        "deployment.region_names": list(req.deployment.region_names),
+        "deployment.writes_from": req.deployment.writes_from,
+    }
+    facts |= _section_facts("workload", req.workload)
+    facts |= _section_facts("latency_budget_ms", req.latency_budget_ms)
+    facts |= _section_facts("availability", req.availability)
+    return facts
+
+
+def _reads_per_write(req: Requirements, entity: Entity) -> float | None:
+    """The entity's own read/write ratio, else the system's workload ratio, else unknown."""
+    if entity.read_write_ratio is not None:
+        return entity.read_write_ratio
+    reads, writes = req.workload.reads_per_sec, req.workload.writes_per_sec
+    if reads is None or writes is None or writes == 0:
+        return None
+    return reads / writes
+
+
+def _services(req: Requirements) -> Iterator[tuple[Service, str, bool]]:
+    """Declared services, then services only named in `calls` or transactions: those
+    stand with the defaults, located at their first mention."""
+    declared = {s.name for s in req.services}
+    for i, service in enumerate(req.services):
+        yield service, f"services[{i}]", True
+    mentions = [
+        (name, f"services[{i}].calls[{j}]")
+        for i, s in enumerate(req.services)
+        for j, name in enumerate(s.calls)
+    ] + [
+        (name, f"transactions[{i}].services[{j}]")
+        for i, t in enumerate(req.transactions)
+        for j, name in enumerate(t.services)
+    ]
+    for name, path in mentions:
+        if name not in declared:
+            declared.add(name)
+            yield Service(name=name), path, False
+
+
+def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
+    """The subjects of one scope, in file order, each with its facts."""
+    system = _system_facts(req)
+    if scope == "system":
+        yield Subject(scope, req.system, "", system)
+    elif scope == "entity":
+        for i, entity in enumerate(req.data):
+            facts = system | _section_facts("entity", entity) | _design_facts(entity.design)
+            facts |= {"entity.index": i, "entity.reads_per_write": _reads_per_write(req, entity)}
+            yield Subject(scope, entity.name, f"data[{i}]", facts)
+    elif scope == "service":
+        for i, (service, path, declared) in enumerate(_services(req)):
+            callers = [s.name for s in req.services if service.name in s.calls]
+            facts = system | _section_facts("service", service)
+            facts |= {"service.callers": callers, "service.index": i, "service.declared": declared}
+            yield Subject(scope, service.name, path, facts)
+    elif scope == "transaction":
+        for i, txn in enumerate(req.transactions):
+            facts = system | _section_facts("transaction", txn)
+            facts |= {
+                "transaction.index": i,
+                "transaction.distinct_services": list(dict.fromkeys(txn.services)),
+            }
+            yield Subject(scope, txn.name, f"transactions[{i}]", facts)

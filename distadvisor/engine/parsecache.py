@@ -1,0 +1,68 @@
+"""A cache of parsed shipped YAML (rules, reference data, pattern specs), read on every run.
+
+Parsing the shipped rule files is most of `advise`'s own start-up. Like Python's
+bytecode cache, an entry is keyed by the file's path, size and modification time
+(and the distadvisor version), and holds plain JSON: the document's data and the
+positions of its values. Only files inside the installed package are cached; a
+user's own rule folders are parsed fresh. Any problem with the cache (unwritable,
+corrupt, a value JSON cannot hold) falls back to parsing; DISTADVISOR_NO_CACHE=1
+turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .. import __version__
+from ..model import yamlsource
+from ..resources import rules_dir, templates_dir
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("DISTADVISOR_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "distadvisor" / "parsed"
+
+
+def _shipped(path: Path) -> bool:
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(d.resolve()) for d in (rules_dir(), templates_dir()))
+
+
+def load(path: Path) -> yamlsource.Document:
+    """Parse `path` as yamlsource.load would, reusing a cached parse of a shipped file."""
+    folder = _cache_dir()
+    if folder is None or not _shipped(path):
+        return yamlsource.load(str(path))
+    try:
+        stat = path.stat()
+    except OSError:
+        return yamlsource.load(str(path))  # reports the problem as usual
+    # One entry per file: a new version of the file replaces its old entry.
+    file_key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:20]
+    version_key = f"{__version__}|{stat.st_size}|{stat.st_mtime_ns}"
+    entry = folder / f"{file_key}-{hashlib.sha256(version_key.encode()).hexdigest()[:12]}.json"
+    try:
+        cached = json.loads(entry.read_text(encoding="utf-8"))
+        marks = {tuple(p): (line, column) for p, line, column in cached["marks"]}
+        return yamlsource.Document(cached["data"], str(path), marks)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    doc = yamlsource.load(str(path))
+    try:
+        payload = json.dumps(
+            {"data": doc.data, "marks": [[list(p), lc[0], lc[1]] for p, lc in doc.marks.items()]}
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob(f"{file_key}-*.json"):
+            stale.unlink(missing_ok=True)
+        temp = entry.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_text(payload, encoding="utf-8")
+        os.replace(temp, entry)
+    except (OSError, TypeError, ValueError):
+        pass  # a read-only home or a value JSON cannot hold: parse next time too
+    return doc

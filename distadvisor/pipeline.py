@@ -1,0 +1,223 @@
+"""Checking many requirements files in one run, as CI does: find them, advise each, sum up.
+
+The rules load once for the run. Each file is read, validated and advised on its own,
+so a bad file is reported with its located problems while the others are still
+checked. Directories and globs take only the YAML files that look like requirements
+files (a top-level `version:` key beside `system:` or `data:`), so a repository's
+other YAML (CI configs, docker-compose files, rule fixtures) is left alone; files
+named one by one are always checked, unless `only_requirements` asks to filter them
+too (a pre-commit hook passes every staged YAML file).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from .engine import chaining
+from .engine.rules import Rule, RuleSet
+from .errors import InputError, Location, Problem, did_you_mean
+from .model import requirements, yamlsource
+from .model.vocabulary import SEVERITIES
+from .model.yamlsource import PathKey
+from .recommendation import Finding, Recommendation
+
+YAML_SUFFIXES = (".yaml", ".yml")
+_SNIFF_BYTES = 65_536
+# A key at the start of a line, or after `{` or `,` in a flow mapping; quoted or not.
+_KEY = r"(?:^|[{{,])\s*[\"']?(?:{names})[\"']?\s*:"
+_VERSION_KEY = re.compile(_KEY.format(names="version"), re.M)
+_MODEL_KEY = re.compile(_KEY.format(names="system|data"), re.M)
+_PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def looks_like_requirements(path: Path) -> bool:
+    """A regular file with `version:` and `system:` or `data:` keys (cheap: no parsing).
+
+    Keys may be quoted or in a flow mapping, and a byte-order mark may lead; only the
+    file's head is read, and devices or FIFOs are never opened.
+    """
+    if not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return bool(_VERSION_KEY.search(head) and _MODEL_KEY.search(head))
+
+
+def path_key(path: str) -> PathKey:
+    """`data[0].conflicts` -> `("data", 0, "conflicts")`, the inverse of format_path."""
+    return tuple(name if name else int(index) for name, index in _PATH_PART.findall(path))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """YAML files below a folder, in name order, skipping hidden folders (.git, .venv)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(YAML_SUFFIXES):
+                yield Path(root) / name
+
+
+def discover(
+    targets: Sequence[str], *, only_requirements: bool = False
+) -> tuple[list[str], list[Problem]]:
+    """The files to check, in order and once each, and the targets that named none."""
+    files: list[str] = []
+    problems: list[Problem] = []
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            found = [str(p) for p in _walk(path) if looks_like_requirements(p)]
+            what = "no requirements files in this folder"
+        elif not path.exists() and any(c in target for c in "*?["):
+            found = [
+                str(match)
+                for match in _glob(target)
+                if match.name.endswith(YAML_SUFFIXES) and looks_like_requirements(match)
+            ]
+            what = "no requirements files match this pattern"
+        else:
+            if not (only_requirements and path.is_file() and not looks_like_requirements(path)):
+                files.append(target)
+            continue
+        if not found:
+            problems.append(
+                Problem(what, Location(target), "YAML files with a top-level 'version:' key")
+            )
+        files.extend(found)
+    # Once each, however it was named (relative, absolute, through a link).
+    unique: dict[Path, str] = {}
+    for file in files:
+        unique.setdefault(Path(file).resolve(), file)
+    return list(unique.values()), problems
+
+
+def _glob(pattern: str) -> list[Path]:
+    """Matches of a glob, `**` included, in name order. pathlib's `**` does not descend
+    into linked folders, so a symlink loop cannot make it run forever."""
+    path = Path(pattern)
+    base = Path(path.anchor) if path.is_absolute() else Path()
+    relative = str(path.relative_to(base)) if path.is_absolute() else pattern
+    return sorted(base.glob(relative))
+
+
+class FileResult(NamedTuple):
+    """One file: its recommendation (suppressions applied), or why it is bad input."""
+
+    file: str
+    document: yamlsource.Document | None
+    recommendation: Recommendation | None
+    problems: tuple[Problem, ...] = ()
+    requirements: requirements.Requirements | None = None
+
+    @property
+    def bad(self) -> bool:
+        return self.recommendation is None
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.recommendation.findings if self.recommendation else ()
+
+    def failing(self, fail_on: str) -> list[Finding]:
+        """Findings at or above `fail_on`; accepted ones never fail."""
+        return self.recommendation.failing(fail_on) if self.recommendation else []
+
+    def locate(self, finding: Finding) -> Location:
+        """Where the finding's field is in the file (its nearest written ancestor)."""
+        if self.document is None:
+            return Location(self.file, path=finding.path)
+        return self.document.locate(path_key(finding.path))
+
+    def status(self, fail_on: str) -> str:
+        if self.bad:
+            return "bad-input"
+        return "failed" if self.failing(fail_on) else "passed"
+
+
+class Report(NamedTuple):
+    results: tuple[FileResult, ...]
+    rules: tuple[Rule, ...]  # the finding rules that ran over every file
+    fail_on: str
+
+    @property
+    def exit_code(self) -> int:
+        """Contract §3: 2 when any file is bad input, else 1 when any finding fails."""
+        if any(r.bad for r in self.results):
+            return 2
+        return 1 if any(r.failing(self.fail_on) for r in self.results) else 0
+
+    def counts(self) -> dict[str, int]:
+        statuses = [r.status(self.fail_on) for r in self.results]
+        findings = [f for r in self.results for f in r.findings]
+        return {
+            "files": len(self.results),
+            "passed": statuses.count("passed"),
+            "failed": statuses.count("failed"),
+            "bad_input": statuses.count("bad-input"),
+            **{s: sum(f.severity == s and not f.suppressed for f in findings) for s in SEVERITIES},
+            "suppressed": sum(f.suppressed for f in findings),
+        }
+
+
+def _check_accepted_rules(
+    req: requirements.Requirements, doc: yamlsource.Document, finding_ids: Sequence[str]
+) -> None:
+    """An accepted rule must be a finding rule of this run: a typo must not pass silently."""
+    problems = []
+    for i, accepted in enumerate(req.accept):
+        if accepted.rule not in finding_ids:
+            hint = did_you_mean(accepted.rule, finding_ids)
+            problems.append(
+                Problem(
+                    f"no finding rule '{accepted.rule}'",
+                    doc.locate(("accept", i, "rule")),
+                    "the id of a rule that reports findings (distadvisor rules list)",
+                    hint=hint,
+                )
+            )
+    if problems:
+        raise InputError(problems)
+
+
+def check_file(
+    file: str,
+    ruleset: RuleSet,
+    scaffolds: Mapping[str, str] | None = None,
+    finding_ids: Sequence[str] | None = None,
+) -> FileResult:
+    """Validate and advise one file; bad input becomes a result, never an exception.
+
+    `advise` runs one file through here too, so both commands accept the same files
+    and refuse the same mistakes (an accepted rule that does not exist, say)."""
+    ids = finding_ids if finding_ids is not None else [r.id for r in ruleset.of_kind("finding")]
+    doc = None
+    try:
+        doc = yamlsource.load(file)
+        req = requirements.from_document(doc)
+        _check_accepted_rules(req, doc, ids)
+    except InputError as error:
+        return FileResult(file, doc, None, tuple(error.problems))
+    return FileResult(file, doc, chaining.advise(ruleset, req, scaffolds), (), req)
+
+
+def check(
+    targets: Sequence[str],
+    ruleset: RuleSet,
+    *,
+    fail_on: str = "error",
+    scaffolds: Mapping[str, str] | None = None,
+    only_requirements: bool = False,
+) -> Report:
+    """Check every file the targets name, with one rule set."""
+    files, missing = discover(targets, only_requirements=only_requirements)
+    finding_rules = tuple(ruleset.of_kind("finding"))
+    ids = [r.id for r in finding_rules]
+    results = [FileResult(p.location.file, None, None, (p,)) for p in missing]
+    results += [check_file(f, ruleset, scaffolds, ids) for f in files]
+    return Report(tuple(results), finding_rules, fail_on)
