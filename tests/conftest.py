@@ -51,3 +51,30 @@ def cli() -> Callable[..., Result]:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+def _server(variable: str, what: str) -> str:
+    """Where a real server listens (`.ci/run` starts both and sets the variables).
+
+    Locally, without the variable, the test is skipped and says how to start the server;
+    under CI a missing server is a failure, never a silent skip.
+    """
+    value = os.environ.get(variable)
+    if value:
+        return value
+    message = f"{variable} is not set: run `source .ci/services.sh && services_start` for {what}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    """A PostgreSQL database the test may create tables in (a DSN for psycopg 3)."""
+    return _server("DISTADVISOR_TEST_POSTGRES_DSN", "PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis server the test may write keys to (a URL for redis-py)."""
+    return _server("DISTADVISOR_TEST_REDIS_URL", "Redis")
