@@ -25,7 +25,13 @@ HEADER_WIDTH = 88
 
 
 def py_literal(value: object) -> str:
-    """The Jinja `py` filter: the Python literal of an already validated value."""
+    """The Jinja `py` filter: the Python literal of an already validated value.
+
+    Strings come out double-quoted when they hold no double quote, as `ruff format`
+    writes them, so generated files need no reformatting.
+    """
+    if isinstance(value, str) and '"' not in value:
+        return '"' + repr(value)[1:-1] + '"' if repr(value)[0] == "'" else repr(value)
     if isinstance(value, tuple):
         for item in value:
             py_literal(item)
