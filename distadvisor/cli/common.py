@@ -46,8 +46,10 @@ T = TypeVar("T")
 
 def fail(error: InputError) -> NoReturn:
     """Print every problem of `error` and exit with status 2."""
-    for problem in error.problems:
-        print(f"error: {problem}", file=sys.stderr)
+    from ..render.escape import terminal
+
+    for problem in error.problems:  # escaped: a problem quotes the input
+        print(f"error: {terminal(str(problem), one_line=True)}", file=sys.stderr)
     raise typer.Exit(2)
 
 

@@ -48,6 +48,8 @@ def diagram(
         fail(error)
     if not drawn:
         print("no diagram of that kind for this system", file=sys.stderr)
-    sys.stdout.write("\n\n".join(d.text for d in drawn) + ("\n" if drawn else ""))
+    from ..render.escape import terminal
+
+    sys.stdout.write(terminal("\n\n".join(d.text for d in drawn)) + ("\n" if drawn else ""))
 
 

@@ -38,8 +38,10 @@ _METAVARS = {
 
 def fail(error: InputError) -> typer.Exit:
     """Print `error` as `error: ...` lines on stderr; the caller raises the result."""
-    for line in str(error).splitlines():
-        typer.echo(f"error: {line}", err=True)
+    from ..render.escape import terminal
+
+    for problem in error.problems:  # escaped: a problem quotes the input
+        typer.echo(f"error: {terminal(str(problem), one_line=True)}", err=True)
     return typer.Exit(2)
 
 
