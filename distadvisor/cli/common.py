@@ -53,6 +53,18 @@ def fail(error: InputError) -> NoReturn:
     raise typer.Exit(2)
 
 
+def stdout_draws_boxes() -> bool:
+    """Whether standard output can encode box drawing; diagrams fall back to ASCII
+    where it cannot (a cp1252 or ASCII console)."""
+    from ..diagrams.canvas import UNICODE
+
+    try:
+        "".join(UNICODE).encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 def guard(action: Callable[[], T]) -> T:
     """Run `action`; bad input becomes a message on stderr and exit status 2."""
     try:

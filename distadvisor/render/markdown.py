@@ -24,9 +24,10 @@ def _fenced(drawn: list[diagrams.Diagram]) -> list[str]:
 
 
 def render(rec: Recommendation, today: datetime.date | None = None,
-           req: Requirements | None = None) -> str:
-    """The ADR; with the requirements, the diagrams also show regions and sagas."""
-    style = diagrams.Style()
+           req: Requirements | None = None, *, ascii: bool = False) -> str:
+    """The ADR; with the requirements, the diagrams also show regions and sagas; with
+    `ascii`, they are drawn in 7-bit ASCII."""
+    style = diagrams.Style(ascii=ascii)
     day = (today or datetime.date.today()).isoformat()
     lines = [
         f"# ADR: Data and resilience architecture of {cell(rec.system)}",
