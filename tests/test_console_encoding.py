@@ -33,6 +33,10 @@ COMMANDS = [
         for fmt in ("text", "json", "sarif", "junit", "github", "markdown")
     ),
     ["diagram", EXAMPLE],
+    *(
+        ["simulate", EXAMPLE, "--trials", "100", "--format", fmt]
+        for fmt in ("text", "json", "markdown")
+    ),
     ["rules", "list"],
     ["rules", "show", "consistency.money"],
     ["scaffold", "--list"],

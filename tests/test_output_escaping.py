@@ -185,6 +185,7 @@ def test_controls_in_a_requirements_file_never_reach_the_output(cli: CLI, tmp_pa
     for args in (
         ["advise", str(path)],
         ["advise", str(path), "-f", "markdown"],
+        *(["simulate", str(path), "--trials", "100", "-f", fmt] for fmt in ("text", "markdown")),
         *(
             ["check", str(path), "-f", fmt]
             for fmt in ("text", "markdown", "github", "json", "sarif", "junit")
