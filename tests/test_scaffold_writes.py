@@ -184,7 +184,8 @@ def test_a_file_swapped_for_a_link_is_never_written_through(
     ("call", "error"),
     [("fsync", OSError(errno.ENOSPC, "No space left on device")),
      ("link", PermissionError(errno.EACCES, "Permission denied")),
-     ("open", PermissionError(errno.EACCES, "Permission denied"))],
+     ("open", PermissionError(errno.EACCES, "Permission denied")),
+     ("mkdir", PermissionError(errno.EACCES, "Permission denied"))],
 )
 def test_a_full_or_forbidden_disk_leaves_nothing_behind(
     cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
