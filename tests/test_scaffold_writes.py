@@ -151,6 +151,26 @@ def test_a_file_that_appears_after_the_check_is_kept(tmp_path: Path,
     assert [p.name for p in tmp_path.iterdir()] == ["a.py"]
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_without_hard_links_a_name_is_still_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """On a file system without link(), the name is created exclusively instead."""
+    def no_links(src: str, dst: str, **folders: int) -> None:
+        if existing:  # appears between the check and the write
+            (tmp_path / "a.py").write_text("theirs\n")
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    if existing:
+        with pytest.raises(InputError, match=r"a\.py: file already exists"):
+            write_files({"a.py": "ours\n"}, tmp_path)
+    else:
+        write_files({"a.py": "ours\n"}, tmp_path)
+    assert (tmp_path / "a.py").read_text() == ("theirs\n" if existing else "ours\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.py"]
+
+
 @pytest.mark.parametrize("force", [False, True])
 def test_a_file_swapped_for_a_link_is_never_written_through(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: bool

@@ -147,9 +147,6 @@ def json_document(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-_XML_UNSAFE = re.compile(f"[{_CONTROLS}]|{_COMMAND}")
-
-
 def xml_document(text: str) -> str:
     """A serialised XML document: `:` before `:` and `#` before `#[` as character
     references (read back the same); characters XML 1.0 cannot carry, even as
@@ -159,4 +156,4 @@ def xml_document(text: str) -> str:
         found = match.group()
         return f"&#{ord(found)};" if found in ":#" else _shown(found)
 
-    return _XML_UNSAFE.sub(safe, text)
+    return _UNSAFE.sub(safe, text)

@@ -3,8 +3,9 @@
 The output folder is opened once and every later step is relative to that open
 folder (`dir_fd`), so swapping the `--out` path for a symbolic link (or back) while
 the files are written changes nothing: they land in the folder first opened, whose
-real path is the one reported. Without `force` a file is placed with `link()`, which
-fails rather than replace a name that appeared meanwhile; with `force` it replaces
+real path is the one reported. Without `force` a file is placed with `link()` (or an
+exclusive create where there are no hard links), which fails rather than replace a
+name that appeared meanwhile; with `force` it replaces
 the old one by `rename()`, atomically. Neither follows a symbolic link at the file's
 name, and a failure part-way puts every file back as it was.
 """
@@ -206,9 +207,7 @@ def _place(folder: _Folder, shown: Path, files: Mapping[str, str], force: bool) 
                     moved_aside.append((name, backup))
                 folder.replace(temp, name)
             else:
-                # link() never replaces: a file that appeared since the check stays.
-                folder.link(temp, name)
-                folder.unlink(temp)
+                _place_new(folder, temp, name)
             placed.append((name, ours))
     except OSError as exc:
         for name, ours in placed:
@@ -222,6 +221,25 @@ def _place(folder: _Folder, shown: Path, files: Mapping[str, str], force: bool) 
         raise _cannot_write(exc, shown / target) from exc
     for _, backup in moved_aside:
         folder.unlink(backup)
+
+
+# What link() fails with on a file system without hard links (FAT, some network shares).
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
+
+
+def _place_new(folder: _Folder, temp: str, name: str) -> None:
+    """Move `temp` to `name`, which must not exist: link() never replaces, so a file
+    that appeared since the check stays. Without hard links, the name is first created
+    exclusively (O_EXCL), then replaced by the temporary file."""
+    try:
+        folder.link(temp, name)
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        os.close(folder.create(name))
+        folder.replace(temp, name)
+    else:
+        folder.unlink(temp)
 
 
 def _aside(folder: _Folder, name: str) -> str:
