@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .catalogue import Catalogue, NetworkTable, Store
+from .catalogue import Catalogue, Needs, NetworkTable, Store
 from .conditions import BOOL, LIST, NUMBER, STRING, Function, Type
 from .slots import QUORUM
 
@@ -121,6 +121,63 @@ def store_levels(catalogue: Catalogue, store: str | None) -> list[str]:
     return [level.name for level in found.levels] if found else []
 
 
+# --- datastores: what a kind of data needs of a store -------------------------------
+
+_NULLABLE_NUMBER = Type("number", nullable=True)
+_NEEDS_PARAMS = (
+    STRING,  # consistency
+    STRING,  # pacelc
+    STRING,  # replication
+    STRING,  # conflict_resolution
+    STRING,  # isolation
+    STRING,  # access
+    _NULLABLE_NUMBER,  # size_gb
+    _NULLABLE_NUMBER,  # writes per second
+    LIST,  # region names
+    NUMBER,  # region count
+    STRING,  # writes_from
+    STRING,  # partitioning (ranking only)
+)
+_NEEDS_DOC = (
+    "consistency, pacelc, replication, conflict_resolution, isolation, access, size_gb,"
+    " writes_per_sec, region_names, region_count, writes_from, partitioning"
+)
+
+
+def _needs(*args: Any) -> Needs:
+    """The arguments of the datastores functions, in their order, as one value."""
+    consistency, pacelc, replication, conflicts, isolation, access = (str(a) for a in args[:6])
+    size, writes, names, count, writes_from, partitioning = args[6:]
+    return Needs(
+        consistency=consistency,
+        pacelc=pacelc,
+        replication=replication,
+        conflicts=conflicts,
+        isolation=isolation,
+        access=access,
+        size_gb=None if size is None else float(size),
+        writes_per_sec=None if writes is None else float(writes),
+        region_names=tuple(names or ()),
+        region_count=int(count),
+        writes_from=str(writes_from),
+        partitioning=str(partitioning),
+    )
+
+
+def isolation_settings(catalogue: Catalogue, offered: list[str], wanted: str) -> str:
+    """`Store: setting` for each offered store (`Store (level)`) that has a setting for
+    `wanted` isolation; empty when no transaction spans more than one write."""
+    if wanted == "n/a":
+        return ""
+    settings = []
+    for entry in offered or ():
+        store = next((s for s in catalogue.stores if entry.startswith(f"{s.name} (")), None)
+        setting = store.isolation_setting(wanted) if store else None
+        if store is not None and setting is not None:
+            settings.append(f"{store.name}: {setting}")
+    return "; ".join(settings)
+
+
 def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
     """The functions available to rule conditions, bound to the loaded reference data."""
     nullable_number = Type("number", nullable=True)
@@ -159,10 +216,25 @@ def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
             " best-placed leader.",
         ),
         "datastores": Function(
-            (STRING, STRING, STRING, STRING, STRING),
+            _NEEDS_PARAMS,
             LIST,
-            catalogue.matching,
-            "datastores(consistency, pacelc, replication, partitioning, conflict_resolution).",
+            lambda *args: list(catalogue.select(_needs(*args)).stores),
+            "datastores(" + _NEEDS_DOC + "): stores with a setting that delivers what the"
+            " data needs, within their documented limits, simplest first, as `Store (setting)`.",
+        ),
+        "datastores_why": Function(
+            _NEEDS_PARAMS,
+            STRING,
+            lambda *args: catalogue.select(_needs(*args)).explain(),
+            "datastores_why(same arguments): why no store fits, or which stores a documented"
+            " limit keeps off the list; empty when there is nothing to say.",
+        ),
+        "isolation_settings": Function(
+            (LIST, STRING),
+            STRING,
+            lambda offered, wanted: isolation_settings(catalogue, offered, wanted),
+            "isolation_settings(datastores, isolation): each offered store's setting for that"
+            " isolation level.",
         ),
         "declared_pacelc": Function(
             (nullable_string, nullable_string),
