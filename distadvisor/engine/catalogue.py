@@ -257,7 +257,10 @@ class Catalogue:
         fits.sort(
             key=lambda v: (
                 v.store.tier == "niche",
+                # Scale-out stores first when the data outgrows one node.
                 scale_out and v.store.scale == "single-node",
+                # A store chosen for these queries before a general-purpose one.
+                v.store.tier != "specialised",
                 v.position,
             )
         )
