@@ -242,7 +242,7 @@ def test_niche_stores_are_never_first_and_empty_lists_say_why(catalogue: Catalog
         if selection.stores:
             assert selection.stores[0].split(" (")[0] not in niche, needs
         else:
-            assert selection.explain().startswith("No catalogued store"), needs
+            assert selection.explain().startswith(" No catalogued store"), needs
 
 
 def test_partitioning_never_decides_which_stores_fit(catalogue: Catalogue) -> None:
@@ -430,3 +430,10 @@ def test_the_shipped_rules_load_with_the_catalogue() -> None:
         "ClickHouse",
     }
     assert set(REPLICATION)  # the vocabulary the levels are checked against
+
+
+def test_isolation_settings_read_as_one_clause_each(catalogue: Catalogue) -> None:
+    """Settings are joined with semicolons, so none may contain one."""
+    for store in catalogue.stores:
+        for level, setting in store.isolation:
+            assert ";" not in setting, (store.name, level)

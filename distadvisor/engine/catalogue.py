@@ -200,22 +200,23 @@ class Selection(NamedTuple):
     needs: Needs
 
     def explain(self) -> str:
-        """Why the list is empty, or which stores a documented limit keeps off it; stores
-        left out for the same reason are named together."""
+        """Why the list is empty, or which stores a documented limit keeps off it, as
+        sentences that follow another (with a leading space); stores left out for the
+        same reason are named together."""
         if self.stores:
             limited = [f"{v.store.name} ({v.why})" for v in self.excluded if v.by_limit]
             return (
-                "Not offered past a documented limit: " + "; ".join(limited) + "."
+                " Not offered past a documented limit: " + "; ".join(limited) + "."
                 if limited
                 else ""
             )
         if not self.excluded:
-            return f"No catalogued store serves {self.needs.access} queries."
+            return f" No catalogued store serves {self.needs.access} queries."
         grouped: dict[str, list[str]] = {}
         for verdict in self.excluded:
             grouped.setdefault(verdict.why, []).append(verdict.store.name)
         return (
-            "No catalogued store fits: "
+            " No catalogued store fits: "
             + "; ".join(f"{', '.join(names)}: {why}" for why, names in grouped.items())
             + "."
         )
