@@ -1,7 +1,7 @@
-"""Reference data the rules consult: the datastore catalogue and inter-region round trips.
+"""Reference data the rules consult: the datastore catalogue.
 
-Both are YAML files beside the rules (`datastores.yaml`, `network.yaml`), checked on
-load against the contract's vocabularies, each entry with its source.
+A YAML file beside the rules (`datastores.yaml`), checked on load against the
+contract's vocabularies, each entry with its source.
 """
 
 from __future__ import annotations
@@ -77,15 +77,6 @@ class Catalogue(NamedTuple):
                 best = min(fits, key=lambda level: level.consistency != consistency)
                 found.append(f"{store.name} ({best.name})")
         return found
-
-
-class NetworkTable(NamedTuple):
-    default_ms: float
-    pairs: dict[frozenset[str], float]
-    source: str
-
-    def between(self, a: str, b: str) -> float:
-        return self.pairs.get(frozenset((a, b)), self.default_ms)
 
 
 class _Checker:
@@ -173,29 +164,3 @@ def load_catalogue(path: Path) -> Catalogue:
         )
     check.done()
     return Catalogue(tuple(stores))
-
-
-def load_network(path: Path) -> NetworkTable:
-    doc = parsecache.load(path)
-    check = _Checker(doc)
-    default = check.get(doc.data, "default_ms", (int, float), ())
-    source = check.get(doc.data, "source", str, ())
-    pairs: dict[frozenset[str], float] = {}
-    for i, row in enumerate(check.get(doc.data, "round_trips_ms", list, ()) or []):
-        ok = (
-            isinstance(row, list)
-            and len(row) == 3
-            and isinstance(row[0], str)
-            and isinstance(row[1], str)
-            and isinstance(row[2], int | float)
-            and not isinstance(row[2], bool)
-            and row[2] >= 0
-        )
-        if not ok:
-            check.problems.append(
-                Problem("malformed row", doc.locate(("round_trips_ms", i)), "[region, region, ms]")
-            )
-            continue
-        pairs[frozenset((row[0], row[1]))] = float(row[2])
-    check.done()
-    return NetworkTable(float(default or 0), pairs, str(source))
