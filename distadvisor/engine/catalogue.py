@@ -1,9 +1,9 @@
-"""Reference data the rules consult: the datastore catalogue and inter-region round trips.
+"""Reference data the rules consult: the datastore catalogue.
 
-Both are YAML files beside the rules (`datastores.yaml`, `network.yaml`), checked on
-load against the contract's vocabularies, each entry with its source. Stores are
-matched on what a kind of data needs (guarantees, queries, size, rate, regions), never
-on how it is partitioned, and ranked simplest first (rules/data/datastores.yaml).
+A YAML file beside the rules (`datastores.yaml`), checked on load against the
+contract's vocabularies, each entry with its source. Stores are matched on what a
+kind of data needs (guarantees, queries, size, rate, regions), never on how it is
+partitioned, and ranked simplest first (rules/data/datastores.yaml).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..model.vocabulary import (
     IMPLIES,
     ISOLATION,
     PACELC,
+    PARTITIONING,
     REPLICATION,
 )
 from . import parsecache
@@ -166,6 +167,7 @@ class Store(NamedTuple):
     scale: str
     pacelc: str  # its class by default (Abadi 2012 where the system is in that paper)
     access: tuple[str, ...]
+    partitioning: tuple[str, ...]  # schemes it splits data by itself; never matched on
     isolation: tuple[tuple[str, str], ...]  # (level or "default", the setting that gives it)
     levels: tuple[Level, ...]
     limits: tuple[Limit, ...]
@@ -309,15 +311,6 @@ def _judge(store: Store, index: int, needs: Needs) -> Verdict:
         key=lambda level: (level.consistency != needs.consistency, level.pacelc != needs.pacelc),
     )
     return Verdict(store, index, best)
-
-
-class NetworkTable(NamedTuple):
-    default_ms: float
-    pairs: dict[frozenset[str], float]
-    source: str
-
-    def between(self, a: str, b: str) -> float:
-        return self.pairs.get(frozenset((a, b)), self.default_ms)
 
 
 class _Checker:
@@ -481,6 +474,7 @@ def load_catalogue(path: Path) -> Catalogue:
                 scale=check.word(raw, "scale", SCALES, where),
                 pacelc=check.word(raw, "pacelc", PACELC, where),
                 access=check.words(raw, "access", ACCESS_PATTERNS, where),
+                partitioning=check.words(raw, "partitioning", PARTITIONING, where),
                 isolation=_isolation(check, raw, where),
                 levels=tuple(levels),
                 limits=_limits(check, raw, where),
@@ -489,29 +483,3 @@ def load_catalogue(path: Path) -> Catalogue:
         )
     check.done()
     return Catalogue(tuple(stores))
-
-
-def load_network(path: Path) -> NetworkTable:
-    doc = parsecache.load(path)
-    check = _Checker(doc)
-    default = check.get(doc.data, "default_ms", (int, float), ())
-    source = check.get(doc.data, "source", str, ())
-    pairs: dict[frozenset[str], float] = {}
-    for i, row in enumerate(check.get(doc.data, "round_trips_ms", list, ()) or []):
-        ok = (
-            isinstance(row, list)
-            and len(row) == 3
-            and isinstance(row[0], str)
-            and isinstance(row[1], str)
-            and isinstance(row[2], int | float)
-            and not isinstance(row[2], bool)
-            and row[2] >= 0
-        )
-        if not ok:
-            check.problems.append(
-                Problem("malformed row", doc.locate(("round_trips_ms", i)), "[region, region, ms]")
-            )
-            continue
-        pairs[frozenset((row[0], row[1]))] = float(row[2])
-    check.done()
-    return NetworkTable(float(default or 0), pairs, str(source))

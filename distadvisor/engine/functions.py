@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .catalogue import Catalogue, Needs, NetworkTable, Store
+from .catalogue import Catalogue, Needs, Store
 from .conditions import BOOL, LIST, NUMBER, STRING, Function, Type
+from .figures import Figures
+from .network import NetworkTable
 from .slots import QUORUM
 
 # Replication schemes whose writes wait for a majority (or for every replica of a
@@ -25,8 +27,10 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int]:
     n = 2f + 1 keeps a majority (f + 1) alive after f failures, so majority writes stay
     possible and every acknowledged write survives on at least one node. A chain
     replicates to every node, so f + 1 nodes suffice and its tail serves reads.
-    When the consistency rests on quorum intersection, r = n - w + 1 makes every read
-    quorum meet every write quorum (w + r > n); otherwise one replica answers a read.
+    A scheme with a leader reads one replica: the leader under a lease when the read
+    must be current (the lease was granted by a write quorum), any follower when it
+    may be stale. Only leaderless reads that must meet the latest write ask
+    r = n - w + 1 replicas (w + r > n).
     """
     f = max(0, int(failures))
     if replication == "chain":
@@ -34,7 +38,7 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int]:
         return {"n": n, "w": n, "r": 1}
     n = 2 * f + 1
     w = 1 if replication in _SINGLE_ACK_WRITES else f + 1
-    r = n - w + 1 if intersect else 1
+    r = n - w + 1 if intersect and replication == "leaderless" else 1
     return {"n": n, "w": w, "r": r}
 
 
@@ -63,38 +67,82 @@ def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
     return 100.0 * min(1.0, up)
 
 
-def _majority_round_trips(network: NetworkTable, names: list[str], count: int) -> list[float]:
+def _majority_round_trips(
+    network: NetworkTable, names: list[str], count: int
+) -> list[float] | None:
     """For each region, the round trip it needs to hear from a majority of regions.
 
-    Unknown pairs (or unnamed regions) use the table's typical minimum between regions.
+    A pair the table cannot tell (a region it does not place) counts as 0 ms, so the
+    result is a floor: a budget below it is really missed. Regions known only by count
+    have no round trip: None.
     """
     if not names:
-        # Regions known only by count are alike: every pair is the default.
-        return [network.default_ms if int(count) >= 2 else 0.0]
+        return None if int(count) >= 2 else [0.0]
     regions = list(names)
     if len(regions) < 2:
         return [0.0]
     others_needed = len(regions) // 2  # a majority, counting the region's own vote
     return [
-        sorted(network.between(origin, other) for other in regions if other != origin)[
+        sorted(network.between(origin, other) or 0.0 for other in regions if other != origin)[
             others_needed - 1
         ]
         for origin in regions
     ]
 
 
-def round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float:
+def round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float | None:
     """The least round trip a write from the worst-placed region needs to reach a majority.
 
     When writes enter everywhere, no protocol acknowledges a strongly consistent write
     from that region sooner.
     """
-    return max(_majority_round_trips(network, names, count))
+    trips = _majority_round_trips(network, names, count)
+    return None if trips is None else max(trips)
 
 
-def leader_round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float:
+def leader_round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float | None:
     """The same round trip from the best-placed region: the floor for a single leader."""
-    return min(_majority_round_trips(network, names, count))
+    trips = _majority_round_trips(network, names, count)
+    return None if trips is None else min(trips)
+
+
+SECONDS_PER_YEAR = 365.25 * 24 * 3600
+_FAILOVER = {
+    "consensus": "consensus_failover_s",
+    "chain": "consensus_failover_s",  # a chain's master reconfigures it
+    "leader-follower-sync": "leader_failover_s",
+    "leader-follower-async": "leader_failover_s",
+}
+
+
+def write_availability_pct(
+    figures: Figures,
+    replication: str,
+    replicas: Any,
+    needed: Any,
+    zone_survives: bool,
+    region_survives: bool,
+) -> float | None:
+    """Percent of the time writes are accepted, counting what takes them all away at once.
+
+    Independent node failures first (`needed` of `replicas` up); then, for a scheme with
+    a leader, the pause of each failover; then the ceiling of the failure domain the
+    replicas share: one zone unless zone loss is survived, one region unless region
+    loss is.
+    """
+    structural = availability_pct(replicas, needed, figures.value("node_pct"))
+    if structural is None:
+        return None
+    pause = _FAILOVER.get(replication)
+    if pause is not None and int(replicas) > 1:  # a lone node has no one to fail over to
+        lost = figures.value("leader_failovers_per_year") * figures.value(pause)
+        structural -= 100.0 * lost / SECONDS_PER_YEAR
+    ceilings = [structural]
+    if not zone_survives:
+        ceilings.append(figures.value("zone_pct"))
+    if not region_survives:
+        ceilings.append(figures.value("region_pct"))
+    return max(0.0, min(ceilings))
 
 
 def _store(catalogue: Catalogue, name: str | None) -> Store | None:
@@ -178,11 +226,43 @@ def isolation_settings(catalogue: Catalogue, offered: list[str], wanted: str) ->
     return "; ".join(settings)
 
 
-def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
+def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) -> bool:
+    """Whether the first recommended store splits data by `scheme` itself, so the
+    application need not route keys; false with no store to rely on."""
+    if not datastores:
+        return False
+    first = datastores[0]
+    store = next(
+        (s for s in catalogue.stores if first == s.name or first.startswith(f"{s.name} (")),
+        None,
+    )
+    return store is not None and scheme in store.partitioning
+
+
+def build(catalogue: Catalogue, network: NetworkTable, figures: Figures) -> dict[str, Function]:
     """The functions available to rule conditions, bound to the loaded reference data."""
     nullable_number = Type("number", nullable=True)
     nullable_string = Type("string", nullable=True)
+    figure_name = Type("string", tuple(figures.by_name))
     return {
+        "figure": Function(
+            (figure_name,),
+            NUMBER,
+            figures.value,
+            "figure(name): a figure of rules/data/capacity.yaml or availability.yaml.",
+        ),
+        "unplaced_regions": Function(
+            (LIST,),
+            LIST,
+            lambda names: [n for n in names or () if not network.known(n)],
+            "unplaced_regions(region_names): regions the network table cannot place.",
+        ),
+        "write_availability_pct": Function(
+            (STRING, nullable_number, nullable_number, BOOL, BOOL),
+            nullable_number,
+            lambda *args: write_availability_pct(figures, *args),
+            "write_availability_pct(replication, n, w, zone_survives, region_survives).",
+        ),
         "len": Function((LIST,), NUMBER, lambda items: len(items or ()), "Number of items."),
         "missing": Function(
             (LIST, LIST),
@@ -204,13 +284,13 @@ def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
         ),
         "round_trip_ms": Function(
             (LIST, NUMBER),
-            NUMBER,
+            nullable_number,
             lambda names, count: round_trip_ms(network, names, count),
             "round_trip_ms(region_names, region_count): least majority round trip for a write.",
         ),
         "leader_round_trip_ms": Function(
             (LIST, NUMBER),
-            NUMBER,
+            nullable_number,
             lambda names, count: leader_round_trip_ms(network, names, count),
             "leader_round_trip_ms(region_names, region_count): majority round trip of the"
             " best-placed leader.",
@@ -235,6 +315,12 @@ def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
             lambda offered, wanted: isolation_settings(catalogue, offered, wanted),
             "isolation_settings(datastores, isolation): each offered store's setting for that"
             " isolation level.",
+        ),
+        "partitions_itself": Function(
+            (LIST, STRING),
+            BOOL,
+            lambda stores, scheme: partitions_itself(catalogue, stores, scheme),
+            "partitions_itself(datastores, scheme): the first store partitions that way itself.",
         ),
         "declared_pacelc": Function(
             (nullable_string, nullable_string),
