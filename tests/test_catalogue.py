@@ -357,6 +357,7 @@ stores:
     scale: single-node
     pacelc: PC/EC
     access: [point]
+    partitioning: []
     isolation: {default: read-committed}
     sources: [https://example.org/s]
     limits: LIMITS
