@@ -333,7 +333,7 @@ def test_a_crud_app_that_fits_one_node_gets_postgresql_first(
     assert isolation == {
         "customers": "read-committed",
         "orders": "serializable",
-        "stock": "read-committed",
+        "stock": "serializable",  # updated in the orders' transaction
         "sessions": "read-committed",
     }
     orders = next(e for e in rec.entities if e.name == "orders")
