@@ -156,7 +156,7 @@ def test_team_rules_extend_and_override(cli: CLI, tmp_path: Path) -> None:
     )
     req = tmp_path / "req.yaml"
     req.write_text(CLEAN.replace("{name: notes}", "{name: notes, conflicts: merge}")
-                   + "availability: {target: 99.99}\n")
+                   + "deployment: {regions: 3}\navailability: {target: 99.99}\n")
     result = cli("advise", str(req), "--format", "json", "--rules", str(team))
     assert result.exit_code == 1, result.output
     finding = json.loads(result.stdout)["findings"][0]

@@ -13,6 +13,7 @@ from distadvisor.engine.facts import schema_for
 
 @pytest.fixture(scope="module")
 def functions() -> dict[str, Any]:
+    from distadvisor.engine.availability import load_failures
     from distadvisor.engine.figures import FILES, load_figures
     from distadvisor.engine.functions import build
     from distadvisor.engine.network import load_network
@@ -23,6 +24,7 @@ def functions() -> dict[str, Any]:
         load_catalogue(base / "datastores.yaml"),
         load_network(base / "network.yaml"),
         load_figures(base / name for name in FILES),
+        load_failures(base / "failures.yaml"),
     )
 
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from distadvisor.engine import availability as avail
 from distadvisor.engine import rules
-from distadvisor.engine.figures import Figure, Figures
+from distadvisor.engine.availability import load_failures
 from distadvisor.engine.functions import (
     availability_pct,
     leader_round_trip_ms,
@@ -152,39 +153,29 @@ def test_the_shipped_table_places_every_measured_region_and_errs_low() -> None:
     assert (network.between("eu-west-1", "ap-northeast-1") or 0) > 100
 
 
-FIGURES = Figures(
-    {
-        name: Figure(value, "unit", "meaning", ("source",))
-        for name, value in {
-            "node_pct": 99.5,
-            "zone_pct": 99.95,
-            "region_pct": 99.99,
-            "leader_failovers_per_year": 12,
-            "consensus_failover_s": 10,
-            "leader_failover_s": 60,
-        }.items()
-    }
-)
-YEAR_S = 365.25 * 24 * 3600
+FAILURES = load_failures()
 
 
-def test_write_availability_counts_failover_pauses_of_a_leader() -> None:
-    structural = availability_pct(3, 2, 99.5) or 0
-    got = write_availability_pct(FIGURES, "consensus", 3, 2, True, True)
+def test_write_availability_is_the_shared_model_with_a_failover_pause() -> None:
+    got = write_availability_pct(FAILURES, "consensus", 3, 2, True, True, 3)
     assert got is not None
-    assert math.isclose(got, structural - 100 * 12 * 10 / YEAR_S)
-    leaderless = write_availability_pct(FIGURES, "leaderless", 3, 2, True, True)
-    assert leaderless is not None and math.isclose(leaderless, structural)
+    model = avail.predict("consensus", 3, 2, 1, 3, FAILURES).write
+    assert math.isclose(got, 100 * model)
+    # Without the pause, the same replicas are up more often.
+    no_pause = FAILURES._replace(failover_s=dict.fromkeys(FAILURES.failover_s, 0.0))
+    assert got < 100 * avail.predict("consensus", 3, 2, 1, 3, no_pause).write
 
 
-def test_write_availability_is_capped_by_the_zone_and_region_replicas_share() -> None:
-    assert write_availability_pct(FIGURES, "leaderless", 5, 3, True, False) == 99.99
-    assert write_availability_pct(FIGURES, "leaderless", 5, 3, False, True) == 99.95
-    lone = write_availability_pct(FIGURES, "leader-follower-async", 1, 1, True, True)
-    assert lone is not None and math.isclose(lone, 99.5)  # nobody to fail over to (FIGURES)
-    assert write_availability_pct(FIGURES, "consensus", None, 2, True, True) is None
+def test_write_availability_counts_what_replicas_share() -> None:
+    one_region = write_availability_pct(FAILURES, "leaderless", 5, 3, True, False, 3)
+    assert one_region is not None and one_region < 100 * FAILURES.region_up
+    one_zone = write_availability_pct(FAILURES, "leaderless", 5, 3, False, False, 3)
+    assert one_zone is not None and one_zone < 100 * FAILURES.zone_up * FAILURES.region_up
+    spread = write_availability_pct(FAILURES, "leaderless", 5, 3, True, True, 5)
+    assert spread is not None and spread > one_region
+    assert write_availability_pct(FAILURES, "consensus", None, 2, True, True, 3) is None
 
 
-def test_five_replicas_with_leaders_reach_five_nines_across_regions() -> None:
-    got = write_availability_pct(FIGURES, "consensus", 5, 3, True, True)
+def test_replicas_with_leaders_reach_five_nines_across_regions() -> None:
+    got = write_availability_pct(FAILURES, "consensus", 3, 2, True, True, 3)
     assert got is not None and got >= 99.999

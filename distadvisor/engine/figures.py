@@ -1,9 +1,10 @@
-"""Named figures the rules compare requirements with: one node's capacity, the read
-rate that pays for a cache, availability of nodes, zones and regions, failover times.
+"""Named figures the rules compare requirements with: one node's capacity and the read
+rate that pays for a cache.
 
-They live in `rules/data/capacity.yaml` and `rules/data/availability.yaml`, each with
-its unit, meaning and sources, so no rule carries a magic number: a rule reads one
-with `figure('node_data_gb')`, and a name the files lack is refused on load.
+They live in `rules/data/capacity.yaml`, each with its unit, meaning and sources, so no
+rule carries a magic number: a rule reads one with `figure('node_data_gb')`, and a name
+the file lacks is refused on load. (Failure rates are `failures.yaml`'s, read by
+engine/availability.py.)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import NamedTuple
 from ..errors import InputError, Problem
 from . import parsecache
 
-FILES = ("capacity.yaml", "availability.yaml")
+FILES = ("capacity.yaml",)
 
 
 class Figure(NamedTuple):

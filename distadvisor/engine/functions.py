@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .availability import Failures
+from .availability import predict as predict_availability
 from .catalogue import Catalogue, Needs, Store
 from .conditions import BOOL, LIST, NUMBER, STRING, Function, Type
 from .figures import Figures
@@ -106,43 +108,29 @@ def leader_round_trip_ms(network: NetworkTable, names: list[str], count: int) ->
     return None if trips is None else min(trips)
 
 
-SECONDS_PER_YEAR = 365.25 * 24 * 3600
-_FAILOVER = {
-    "consensus": "consensus_failover_s",
-    "chain": "consensus_failover_s",  # a chain's master reconfigures it
-    "leader-follower-sync": "leader_failover_s",
-    "leader-follower-async": "leader_failover_s",
-}
-
-
 def write_availability_pct(
-    figures: Figures,
+    failures: Failures,
     replication: str,
     replicas: Any,
     needed: Any,
     zone_survives: bool,
-    region_survives: bool,
+    spans_regions: bool,
+    regions: Any,
 ) -> float | None:
-    """Percent of the time writes are accepted, counting what takes them all away at once.
+    """Percent of the time writes are accepted, replicas failing alone, with their zone
+    or with their region (engine/availability.py, figures of failures.yaml).
 
-    Independent node failures first (`needed` of `replicas` up); then, for a scheme with
-    a leader, the pause of each failover; then the ceiling of the failure domain the
-    replicas share: one zone unless zone loss is survived, one region unless region
-    loss is.
+    Replicas spread over the `regions` regions (at most one per replica) when they span
+    regions, else they share one region; over each region's zones unless they may share
+    a zone. A scheme with a leader also loses each failover's pause.
     """
-    structural = availability_pct(replicas, needed, figures.value("node_pct"))
-    if structural is None:
+    if replicas is None or needed is None:
         return None
-    pause = _FAILOVER.get(replication)
-    if pause is not None and int(replicas) > 1:  # a lone node has no one to fail over to
-        lost = figures.value("leader_failovers_per_year") * figures.value(pause)
-        structural -= 100.0 * lost / SECONDS_PER_YEAR
-    ceilings = [structural]
-    if not zone_survives:
-        ceilings.append(figures.value("zone_pct"))
-    if not region_survives:
-        ceilings.append(figures.value("region_pct"))
-    return max(0.0, min(ceilings))
+    n = max(1, int(replicas))
+    spread = failures if zone_survives else failures._replace(zones_per_region=1)
+    span = max(1, min(int(regions), n)) if spans_regions else 1
+    write = predict_availability(replication, n, int(needed), 1, span, spread).write
+    return 100.0 * write
 
 
 def _store(catalogue: Catalogue, name: str | None) -> Store | None:
@@ -239,7 +227,9 @@ def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) 
     return store is not None and scheme in store.partitioning
 
 
-def build(catalogue: Catalogue, network: NetworkTable, figures: Figures) -> dict[str, Function]:
+def build(
+    catalogue: Catalogue, network: NetworkTable, figures: Figures, failures: Failures
+) -> dict[str, Function]:
     """The functions available to rule conditions, bound to the loaded reference data."""
     nullable_number = Type("number", nullable=True)
     nullable_string = Type("string", nullable=True)
@@ -249,7 +239,7 @@ def build(catalogue: Catalogue, network: NetworkTable, figures: Figures) -> dict
             (figure_name,),
             NUMBER,
             figures.value,
-            "figure(name): a figure of rules/data/capacity.yaml or availability.yaml.",
+            "figure(name): a figure of rules/data/capacity.yaml.",
         ),
         "unplaced_regions": Function(
             (LIST,),
@@ -258,10 +248,11 @@ def build(catalogue: Catalogue, network: NetworkTable, figures: Figures) -> dict
             "unplaced_regions(region_names): regions the network table cannot place.",
         ),
         "write_availability_pct": Function(
-            (STRING, nullable_number, nullable_number, BOOL, BOOL),
+            (STRING, nullable_number, nullable_number, BOOL, BOOL, NUMBER),
             nullable_number,
-            lambda *args: write_availability_pct(figures, *args),
-            "write_availability_pct(replication, n, w, zone_survives, region_survives).",
+            lambda *args: write_availability_pct(failures, *args),
+            "write_availability_pct(replication, n, w, zone_survives, spans_regions,"
+            " regions): percent of the time writes are accepted.",
         ),
         "len": Function((LIST,), NUMBER, lambda items: len(items or ()), "Number of items."),
         "missing": Function(

@@ -30,6 +30,7 @@ from ..errors import InputError, Location, Problem, did_you_mean
 from ..model import yamlsource
 from ..model.vocabulary import PATTERNS, SEVERITIES
 from . import parsecache
+from .availability import Failures, load_failures
 from .catalogue import Catalogue, load_catalogue
 from .conditions import (
     ConditionError,
@@ -125,6 +126,7 @@ class RuleSet(NamedTuple):
     # asks for them once per kind of data of every file it checks.
     slot_rules: dict[str, tuple[Rule, ...]]
     figures: Figures
+    failures: Failures
 
     def by_id(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -445,7 +447,8 @@ def load(folders: Iterable[Path]) -> RuleSet:
     catalogue = load_catalogue(base / "data" / "datastores.yaml")
     network = load_network(base / "data" / "network.yaml")
     figures = load_figures(base / "data" / name for name in FIGURE_FILES)
-    functions = build_functions(catalogue, network, figures)
+    failures = load_failures(base / "data" / "failures.yaml")
+    functions = build_functions(catalogue, network, figures, failures)
     by_id: dict[str, Rule] = {}
     files: list[Path] = []
     for folder in folders:
@@ -489,7 +492,8 @@ def load(folders: Iterable[Path]) -> RuleSet:
         for slot in ENTITY_SLOTS
     }
     return RuleSet(
-        tuple(rules), tuple(order), catalogue, network, tuple(files), slot_rules, figures
+        tuple(rules), tuple(order), catalogue, network, tuple(files), slot_rules, figures,
+        failures,
     )
 
 
