@@ -19,7 +19,7 @@ from distadvisor.engine.catalogue import (
     Store,
     load_catalogue,
 )
-from distadvisor.engine.functions import isolation_settings
+from distadvisor.engine.functions import first_store_notes, isolation_settings
 from distadvisor.errors import InputError
 from distadvisor.model.vocabulary import CONSISTENCY, ISOLATION, PACELC, REPLICATION
 from distadvisor.recommendation import Recommendation
@@ -438,3 +438,13 @@ def test_isolation_settings_read_as_one_clause_each(catalogue: Catalogue) -> Non
     for store in catalogue.stores:
         for level, setting in store.isolation:
             assert ";" not in setting, (store.name, level)
+
+
+def test_the_first_store_s_documented_notes_are_named(catalogue: Catalogue) -> None:
+    text = first_store_notes(catalogue, ["Cassandra (lightweight transactions (SERIAL))"])
+    assert text.startswith(" Design for Cassandra's documented limits:")
+    assert "no transaction spans partitions" in text
+    mrsc = "DynamoDB (global tables, multi-Region strong consistency (MRSC))"
+    assert "multi-item transactions" in first_store_notes(catalogue, [mrsc])
+    assert first_store_notes(catalogue, []) == ""
+    assert first_store_notes(catalogue, ["Nothing (x)"]) == ""

@@ -227,6 +227,19 @@ def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) 
     return store is not None and scheme in store.partitioning
 
 
+def first_store_notes(catalogue: Catalogue, offered: list[str]) -> str:
+    """The documented notes of the first offered store and its setting, as a sentence
+    that follows another (leading space); empty when it has none."""
+    first = (offered or [""])[0]
+    store = next((s for s in catalogue.stores if first.startswith(f"{s.name} (")), None)
+    if store is None:
+        return ""
+    level = next((lv for lv in store.levels if first == f"{store.name} ({lv.name})"), None)
+    limits = (*store.limits, *(level.limits if level else ()))
+    notes = list(dict.fromkeys(lim.note for lim in limits if lim.kind == "note"))
+    return f" Design for {store.name}'s documented limits: {'; '.join(notes)}." if notes else ""
+
+
 def build(
     catalogue: Catalogue, network: NetworkTable, figures: Figures, failures: Failures
 ) -> dict[str, Function]:
@@ -299,6 +312,12 @@ def build(
             lambda *args: catalogue.select(_needs(*args)).explain(),
             "datastores_why(same arguments): why no store fits, or which stores a documented"
             " limit keeps off the list; empty when there is nothing to say.",
+        ),
+        "first_store_notes": Function(
+            (LIST,),
+            STRING,
+            lambda offered: first_store_notes(catalogue, offered),
+            "first_store_notes(datastores): the documented notes of the first offered store.",
         ),
         "isolation_settings": Function(
             (LIST, STRING),
