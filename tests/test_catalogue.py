@@ -448,3 +448,29 @@ def test_the_first_store_s_documented_notes_are_named(catalogue: Catalogue) -> N
     assert "multi-item transactions" in first_store_notes(catalogue, [mrsc])
     assert first_store_notes(catalogue, []) == ""
     assert first_store_notes(catalogue, ["Nothing (x)"]) == ""
+
+
+def test_data_written_once_fits_any_replication_and_conflict_handling(
+    catalogue: Catalogue,
+) -> None:
+    mutable = Needs(
+        "eventual",
+        "PA/EL",
+        "leader-follower-async",
+        "none",
+        "read-committed",
+        "time-series",
+        50.0,
+        None,
+        (),
+        1,
+        "one-region",
+        "none",
+    )
+    names = {s.split(" (")[0] for s in catalogue.select(mutable).stores}
+    appended = {
+        s.split(" (")[0]
+        for s in catalogue.select(mutable._replace(mutability="append-only")).stores
+    }
+    assert "Cassandra" not in names  # last-write-wins could drop a concurrent rewrite
+    assert {"Cassandra", "ScyllaDB"} <= appended and names <= appended

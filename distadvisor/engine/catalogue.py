@@ -73,6 +73,7 @@ class Needs(NamedTuple):
     region_count: int
     writes_from: str
     partitioning: str  # ranks single-node stores after scale-out ones; never excludes
+    mutability: str = "mutable"  # items never rewritten cannot conflict
 
     @property
     def deployment(self) -> str:
@@ -148,16 +149,20 @@ class Level(NamedTuple):
     def delivers(self, needs: Needs) -> bool:
         """Its guarantees cover the data's: a model that implies the one wanted, the same
         partition choice, consistency in normal operation where it is wanted, the
-        replication scheme (or a stronger one) and the same conflict handling."""
+        replication scheme (or a stronger one) and the same conflict handling (both
+        moot for data written once)."""
         level_p, level_e = self.pacelc.split("/")
         want_p, want_e = needs.pacelc.split("/")
         replication = (needs.replication, *_STRONGER_REPLICATION.get(needs.replication, ()))
+        # Items written once never see concurrent writes: any scheme and any conflict
+        # handling keeps them (append-only telemetry on a leaderless store).
+        written_once = needs.mutability != "mutable"
         return (
             needs.consistency in IMPLIES[self.consistency]
             and level_p == want_p
             and (level_e == want_e or want_e == "EL")
-            and any(scheme in self.replication for scheme in replication)
-            and needs.conflicts in self.conflicts
+            and (written_once or any(scheme in self.replication for scheme in replication))
+            and (written_once or needs.conflicts in self.conflicts)
         )
 
 

@@ -173,17 +173,18 @@ _NEEDS_PARAMS = (
     NUMBER,  # region count
     STRING,  # writes_from
     STRING,  # partitioning (ranking only)
+    STRING,  # mutability
 )
 _NEEDS_DOC = (
     "consistency, pacelc, replication, conflict_resolution, isolation, access, size_gb,"
-    " writes_per_sec, region_names, region_count, writes_from, partitioning"
+    " writes_per_sec, region_names, region_count, writes_from, partitioning, mutability"
 )
 
 
 def _needs(*args: Any) -> Needs:
     """The arguments of the datastores functions, in their order, as one value."""
     consistency, pacelc, replication, conflicts, isolation, access = (str(a) for a in args[:6])
-    size, writes, names, count, writes_from, partitioning = args[6:]
+    size, writes, names, count, writes_from, partitioning, mutability = args[6:]
     return Needs(
         consistency=consistency,
         pacelc=pacelc,
@@ -197,6 +198,7 @@ def _needs(*args: Any) -> Needs:
         region_count=int(count),
         writes_from=str(writes_from),
         partitioning=str(partitioning),
+        mutability=str(mutability),
     )
 
 
