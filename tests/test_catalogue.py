@@ -96,6 +96,11 @@ def _past_and_within(limit: Limit) -> tuple[dict[str, Any], dict[str, Any]] | No
         return {"size_gb": limit.value * 2}, {"size_gb": limit.value / 2}
     if limit.kind == "max_writes_per_sec":
         return {"writes_per_sec": limit.value * 2}, {"writes_per_sec": limit.value / 2}
+    if limit.kind == "max_key_writes_per_sec":
+        return (
+            {"writes_per_sec": limit.value * 2, "hot_keys": True},
+            {"writes_per_sec": limit.value / 2, "hot_keys": True},
+        )
     if limit.kind == "min_regions" and limit.value > 2:
         below = int(limit.value) - 1
         return (
@@ -474,3 +479,27 @@ def test_data_written_once_fits_any_replication_and_conflict_handling(
     }
     assert "Cassandra" not in names  # last-write-wins could drop a concurrent rewrite
     assert {"Cassandra", "ScyllaDB"} <= appended and names <= appended
+
+
+def test_a_hot_key_past_a_partition_s_write_ceiling_rules_the_store_out(
+    catalogue: Catalogue,
+) -> None:
+    claims = Needs(
+        "linearizable",
+        "PC/EC",
+        "leader-follower-sync",
+        "none",
+        "read-committed",
+        "point",
+        1.0,
+        50000.0,
+        (),
+        1,
+        "one-region",
+        "hash",
+    )
+    spread = catalogue.select(claims)
+    hot = catalogue.select(claims._replace(hot_keys=True))
+    assert spread.stores[0].startswith("DynamoDB (")
+    assert not any(s.startswith("DynamoDB (") for s in hot.stores)
+    assert "DynamoDB (50000 writes/s on a hot key is past 1000" in hot.explain()

@@ -41,6 +41,7 @@ TRANSACTIONS = ("none", "single-key", "multi-row")
 LIMIT_KINDS = (
     "max_size_gb",
     "max_writes_per_sec",
+    "max_key_writes_per_sec",
     "min_regions",
     "max_regions",
     "region_sets",
@@ -74,6 +75,7 @@ class Needs(NamedTuple):
     writes_from: str
     partitioning: str  # ranks single-node stores after scale-out ones; never excludes
     mutability: str = "mutable"  # items never rewritten cannot conflict
+    hot_keys: bool = False  # a few keys take most of the writes
 
     @property
     def deployment(self) -> str:
@@ -106,13 +108,18 @@ class Limit(NamedTuple):
             return needs.size_gb
         if self.kind == "max_writes_per_sec":
             return needs.writes_per_sec
+        if self.kind == "max_key_writes_per_sec":
+            # A hot key may take most of the data's writes; other keys spread them.
+            return needs.writes_per_sec if needs.hot_keys else None
         return needs.region_count
 
     def breach(self, needs: Needs) -> str | None:
         """Why data with these needs is past this limit; None within it or unknown."""
-        if self.kind in ("max_size_gb", "max_writes_per_sec"):
+        if self.kind in ("max_size_gb", "max_writes_per_sec", "max_key_writes_per_sec"):
             figure = self.figure(needs)
             unit = "GB" if self.kind == "max_size_gb" else "writes/s"
+            if self.kind == "max_key_writes_per_sec":
+                unit = "writes/s on a hot key"
             if figure is None:
                 if self.unknown_excludes:
                     return f"the size is unknown and {self.note}"
