@@ -220,10 +220,12 @@ def test_the_contract_example_advises(cli: CLI) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     balance = doc["entities"]["account_balance"]
-    # No region loss to survive: one home region with synchronous standbys.
+    # Residency [EU] keeps it out of some of the 3 regions: partitioned by geography,
+    # each home region's partition a consensus group of its own.
     assert (balance["consistency"], balance["cap"], balance["pacelc"], balance["replication"]) == (
-        "linearizable", "CP", "PC/EC", "leader-follower-sync"
+        "linearizable", "CP", "PC/EC", "consensus"
     )
+    assert balance["partitioning"] == "geographic"
     assert balance["quorum"] == {"n": 5, "w": 3, "r": 1}  # survives 2 failures
     saga = next(p for p in doc["patterns"] if p["pattern"] == "saga-orchestration")
     assert (saga["for"], saga["scaffold"]) == ("place_order", "saga")

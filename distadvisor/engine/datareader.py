@@ -40,13 +40,9 @@ class DataReader:
         value = data.get(key) if isinstance(data, dict) else None
         if isinstance(value, dict):
             return value
-        self.problems.append(
-            Problem(f"{key} must be a mapping", self.doc.locate((*where, key)))
-        )
+        self.problems.append(Problem(f"{key} must be a mapping", self.doc.locate((*where, key))))
         return {}
 
     def done(self) -> None:
         if self.problems:
             raise InputError(self.problems)
-
-
