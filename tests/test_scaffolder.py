@@ -69,6 +69,8 @@ def assert_bad_input(outcome: Outcome, *fragments: str) -> None:
         ("", "not a valid class name"),
         ("Exception", "builtin"),
         ("Threading", "standard-library module"),
+        ("Pytest", "would shadow the installed module 'pytest'"),
+        ("Yaml", "would shadow the installed module 'yaml'"),
         ("CircuitOpenError", "clashes"),
         ("Ünïcode", "not a valid class name"),
         ("A" * 41, "too long"),
