@@ -1,7 +1,7 @@
 """Benchmark of the generated saga: steps per second with each store, in one run.
 
-Generates the saga module (the `--store postgresql` variant, which also holds the
-in-memory and SQLite stores) through the scaffolder, as `distadvisor scaffold saga`
+Generates the saga (the `--store postgresql` variant, whose base module also holds
+the in-memory and SQLite stores) through the scaffolder, as `distadvisor scaffold saga`
 would, into a temporary folder, then runs sagas of three no-op steps with:
 
 - plain function calls, no saga: the floor, what orchestration costs on top of;
@@ -22,7 +22,7 @@ the plain-call row is the reference. Run: .venv/bin/python bench/bench_saga.py
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import itertools
 import multiprocessing
 import os
@@ -44,21 +44,29 @@ from distadvisor.scaffold import safewrite, specs
 from distadvisor.scaffold.specs import resolve_options
 
 STEPS = ("reserve", "charge", "ship")
-CLASS_NAME = "BenchSaga"
+CLASS_NAME = "SagaBench"
+MODULE = "saga_bench"
 
 
 def generate(folder: Path) -> ModuleType:
-    """Scaffold the saga module into `folder` and import it."""
+    """Scaffold the saga into `folder` and import its base, the module with the stores.
+
+    The class the user imports (CLASS_NAME, in the user file beside the base) is
+    reached through `saga_class`.
+    """
     spec = specs.load_patterns()["saga"]
     options = resolve_options(spec, {"steps": ",".join(STEPS), "store": "postgresql"})
-    paths = safewrite.write_files(scaffold.render(spec, CLASS_NAME, options), folder)
-    module_path = next(path for path in paths if not path.name.startswith("test_"))
-    module_spec = importlib.util.spec_from_file_location(module_path.stem, module_path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[module_spec.name] = module  # dataclasses look their module up here
-    module_spec.loader.exec_module(module)
-    return module
+    safewrite.write_files(scaffold.render(spec, CLASS_NAME, options), folder)
+    return import_base(folder)
+
+
+def import_base(folder: Path) -> ModuleType:
+    sys.path.insert(0, str(folder))
+    return importlib.import_module(f"_{MODULE}_base")
+
+
+def saga_class(base: ModuleType) -> Any:
+    return getattr(importlib.import_module(MODULE), CLASS_NAME)
 
 
 def no_op(context: Any) -> None:
@@ -85,7 +93,7 @@ def saga_runs(module: ModuleType, make_store: Callable[[], Any], sagas: int, *,
               prefix: str = "order", transactional: bool = False) -> float:
     """Seconds to run `sagas` sagas to completion on a fresh store."""
     store = make_store()
-    saga = getattr(module, CLASS_NAME)(saga_steps(module, transactional), store)
+    saga = saga_class(module)(saga_steps(module, transactional), store)
     start = time.perf_counter()
     for index in range(sagas):
         result = saga.run(f"{prefix}-{index}", {"order": index})
@@ -95,16 +103,16 @@ def saga_runs(module: ModuleType, make_store: Callable[[], Any], sagas: int, *,
     return elapsed
 
 
-def _pg_worker(module_path: str, dsn: str, sagas: int, prefix: str, transactional: bool,
+def _pg_worker(folder: str, dsn: str, sagas: int, prefix: str, transactional: bool,
                ready: Any, go: Any, ends: Any) -> None:
     """One worker process: its own store (connections, owner) on the shared database.
 
     It imports and connects first, says it is ready, and starts on `go`, so the
     timing leaves out process start-up; it reports when it finished.
     """
-    module = generate_from(Path(module_path))
+    module = import_base(Path(folder))
     store = module.PostgresSagaStore(dsn)
-    saga = getattr(module, CLASS_NAME)(saga_steps(module, transactional), store)
+    saga = saga_class(module)(saga_steps(module, transactional), store)
     saga.run(f"{prefix}-warm-up", {})
     ready.release()
     go.wait()
@@ -113,15 +121,6 @@ def _pg_worker(module_path: str, dsn: str, sagas: int, prefix: str, transactiona
         assert result.status == "completed"
     ends.put(time.monotonic())
     store.close()
-
-
-def generate_from(module_path: Path) -> ModuleType:
-    module_spec = importlib.util.spec_from_file_location(module_path.stem, module_path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[module_spec.name] = module
-    module_spec.loader.exec_module(module)
-    return module
 
 
 def postgres_runs(module: ModuleType, dsn: str, sagas: int, workers: int,
@@ -136,14 +135,15 @@ def postgres_runs(module: ModuleType, dsn: str, sagas: int, workers: int,
     with psycopg.connect(dsn, autocommit=True) as db:
         db.execute(f"CREATE SCHEMA {schema}")
     schema_dsn = psycopg.conninfo.make_conninfo(dsn, options=f"-c search_path={schema}")
+    folder = str(Path(module.__file__ or ".").parent)
     context = multiprocessing.get_context("spawn")
     ready, go, ends = context.Semaphore(0), context.Event(), context.Queue()
     try:
         with psycopg.connect(dsn, autocommit=True) as db:
             processes = [
                 context.Process(target=_pg_worker, args=(
-                    module.__file__, schema_dsn, sagas // workers, f"w{index}",
-                    transactional, ready, go, ends))
+                    folder, schema_dsn, sagas // workers, f"w{index}", transactional,
+                    ready, go, ends))
                 for index in range(workers)
             ]
             for process in processes:

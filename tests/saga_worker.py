@@ -1,7 +1,7 @@
 """One saga worker process, started (and SIGKILLed at random) by test_saga_postgres.py.
 
 Usage: python saga_worker.py FOLDER MODULE DSN SEED. It imports the generated saga
-module MODULE from FOLDER, tries to run every saga of the test (in an order drawn
+(module MODULE and its base) from FOLDER, tries to run every saga of the test (in an order drawn
 from SEED, racing the other worker), then recovers sagas whose owner died until none
 is left unfinished. Every step writes its effect into the test's own `effect` table,
 whose primary key (saga, step, phase) refuses a second copy:
@@ -32,7 +32,8 @@ LEASE_S = 1.0
 def main() -> None:
     folder, module_name, dsn, seed = sys.argv[1:5]
     sys.path.insert(0, folder)
-    saga_module: Any = importlib.import_module(module_name)
+    saga_module: Any = importlib.import_module(f"_{module_name}_base")
+    user_module: Any = importlib.import_module(module_name)
     effects = psycopg.connect(dsn, autocommit=True)
 
     def record(context: Any, step: str, transaction: Any = None) -> None:
@@ -66,7 +67,7 @@ def main() -> None:
         saga_module.SagaStep("ship", ship, ship, once, transactional=True),
     ]
     store = saga_module.PostgresSagaStore(dsn, lease_s=LEASE_S)
-    saga = saga_module.KillSaga(steps, store)
+    saga = user_module.KillSaga(steps, store)
     ids = [f"order-{n}" for n in range(SAGAS)]
     random.Random(seed).shuffle(ids)
     busy = contextlib.suppress(saga_module.SagaBusyError)
