@@ -21,7 +21,7 @@ CLI = Callable[..., Result]
 EXPECTED = {
     "_order_platform_breaker_base.py", "order_platform_breaker.py",
     "test_order_platform_breaker.py",
-    "place_order_saga.py", "test_place_order_saga.py",
+    "_place_order_saga_base.py", "place_order_saga.py", "test_place_order_saga.py",
 }
 
 
