@@ -61,6 +61,8 @@ class Finding(NamedTuple):
     # Accepted in the requirements file (`accept:`): still reported, never failing.
     suppressed: bool = False
     reason: str = ""
+    # The rule's one-sentence summary, for short reports; not part of the JSON contract.
+    title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -97,6 +99,14 @@ class Recommendation(NamedTuple):
             "entities": {e.name: e.to_dict() for e in self.entities},
             "patterns": [p.to_dict() for p in self.patterns],
             "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def counts(self) -> dict[str, int]:
+        """Findings by severity (accepted ones apart, under `suppressed`)."""
+        active = [f.severity for f in self.findings if not f.suppressed]
+        return {
+            **{s: active.count(s) for s in SEVERITIES},
+            "suppressed": len(self.findings) - len(active),
         }
 
     def failing(self, fail_on: str) -> list[Finding]:

@@ -81,7 +81,8 @@ def advise(
                 else:
                     assert rule.severity is not None
                     findings.append(
-                        Finding(rule.severity, rule.id, reason.text, _target_path(subject, rule))
+                        Finding(rule.severity, rule.id, reason.text, _target_path(subject, rule),
+                                title=rule.summary())
                     )
     # Keyed by path: a kind of data and a transaction may share a name.
     pattern_list = [

@@ -23,3 +23,11 @@ def show(field: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "none in the catalogue"
     return str(value)
+
+
+def finding_counts(counts: dict[str, int]) -> str:
+    """Findings by severity, as `check` and `advise` both print them."""
+    return (
+        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info, "
+        f"{counts['suppressed']} suppressed"
+    )
