@@ -60,8 +60,11 @@ def advise(
         bool, typer.Option(help="With --scaffold: list the files, write nothing.")
     ] = False,
 ) -> None:
-    """Recommend an architecture for a requirements file: the verdict and findings, then
-    a row per kind of data and the patterns; --detail gives the reasons and diagrams."""
+    """Recommend an architecture for a requirements file.
+
+    The verdict and findings come first, then a row per kind of data and the patterns;
+    --detail gives every conclusion with its reason, and the diagrams.
+    """
     run = settings(rules, fail_on, select, ignore)
     result = check_one(file, run)
     rec, req = result.recommendation, result.requirements
