@@ -125,11 +125,11 @@ def check(
             return "".join(text.splitlines(keepends=True)[:-1])  # the findings, no summary
         return text
 
-    for chosen, path in written:
-        from ..scaffold import safewrite
+    from ..scaffold import safewrite
 
-        guard(lambda: safewrite.write_files({path.name: render(chosen)}, path.parent,
-                                           force=True))
+    for chosen, path in written:
+        files = {path.name: render(chosen)}
+        guard(lambda: safewrite.write_files(files, path.parent, force=True))  # noqa: B023
     sys.stdout.write(render(fmt))
     raise typer.Exit(report.exit_code)
 

@@ -20,8 +20,8 @@ from ..errors import InputError
 if TYPE_CHECKING:
     from ..engine.rules import RuleSet
     from ..engine.selection import Selection
-    from ..pipeline import FileResult
     from ..model.requirements import Requirements
+    from ..pipeline import FileResult
     from ..recommendation import Recommendation
 
 

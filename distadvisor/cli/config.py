@@ -59,24 +59,33 @@ def _read(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as error:
-        raise InputError.single(f"cannot read settings: {error}", Location(str(path)),
-                                expected="a TOML file") from None
+        raise InputError.single(
+            f"cannot read settings: {error}", Location(str(path)), expected="a TOML file"
+        ) from None
 
 
 def _parse(path: Path, table: Any, prefix: str) -> Config:
     problems: list[Problem] = []
 
     def problem(key: str, message: str, expected: str, found: Any) -> None:
-        problems.append(Problem(message, Location(str(path), path=prefix + key), expected,
-                                repr(found)))
+        problems.append(
+            Problem(message, Location(str(path), path=prefix + key), expected, repr(found))
+        )
 
     if not isinstance(table, dict):
         problem("", "settings must be a table", "keys " + ", ".join(KEYS), table)
         raise InputError(problems)
     for key in table:
         if key not in KEYS:
-            problems.append(Problem(f"unknown setting '{key}'", Location(str(path), path=prefix + key),
-                                    "one of " + ", ".join(KEYS), hint=did_you_mean(key, KEYS)))
+            where = Location(str(path), path=prefix + key)
+            problems.append(
+                Problem(
+                    f"unknown setting '{key}'",
+                    where,
+                    "one of " + ", ".join(KEYS),
+                    hint=did_you_mean(key, KEYS),
+                )
+            )
     lists: dict[str, tuple[str, ...]] = {}
     for key in ("rules", "select", "ignore", "exclude"):
         value = table.get(key, [])

@@ -18,8 +18,11 @@ def repository_root(start: Path | None = None) -> Path | None:
     """The top of the git work tree holding `start` (default: here), if any."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=start or Path.cwd(),
-            capture_output=True, text=True, check=False,
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=start or Path.cwd(),
+            capture_output=True,
+            text=True,
+            check=False,
         )
     except OSError:
         return None
@@ -51,8 +54,11 @@ def git_ignored(files: Sequence[str]) -> set[str]:
     inside = [f for f in files if Path(f).resolve().is_relative_to(root.resolve())]
     try:
         done = subprocess.run(
-            ["git", "check-ignore", "--stdin", "-z"], input="\0".join(inside) + "\0",
-            capture_output=True, text=True, check=False,
+            ["git", "check-ignore", "--stdin", "-z"],
+            input="\0".join(inside) + "\0",
+            capture_output=True,
+            text=True,
+            check=False,
         )
     except OSError:
         return set()

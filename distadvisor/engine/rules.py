@@ -110,10 +110,12 @@ class Rule(NamedTuple):
         head, dot, _ = self.message_source.partition(". ")
         return _PLACEHOLDER.sub("…", head + "." if dot else head)
 
-    def doc(self) -> str:
-        """The message as documentation: each placeholder shown as ‹what it holds›, so the
-        text reads without a system and holds no template syntax."""
-        return _PLACEHOLDER.sub(lambda m: f"‹{m.group(0)[1:-1].strip()}›", self.message_source)
+    def doc(self, marks: tuple[str, str] = ("<", ">")) -> str:
+        """The message as documentation: each placeholder shown between `marks` (`<entity.name>`;
+        markdown passes backticks), so it reads without a system and holds no template."""
+        left, right = marks
+        return _PLACEHOLDER.sub(lambda m: f"{left}{m.group(0)[1:-1].strip()}{right}",
+                                self.message_source)
 
     def needs(self) -> set[str]:
         """Facts that must be known before this rule runs. Its message may mention the

@@ -20,8 +20,9 @@ class Selection(NamedTuple):
     ignore: tuple[str, ...] = ()
 
     def keeps(self, rule_id: str) -> bool:
-        chosen = max((len(p) for p in self.select if rule_id.startswith(p)),
-                     default=-1 if self.select else 0)
+        chosen = max(
+            (len(p) for p in self.select if rule_id.startswith(p)), default=-1 if self.select else 0
+        )
         dropped = max((len(p) for p in self.ignore if rule_id.startswith(p)), default=-1)
         return chosen > dropped
 
@@ -32,11 +33,13 @@ class Selection(NamedTuple):
         for option, prefixes in (("select", self.select), ("ignore", self.ignore)):
             for prefix in prefixes:
                 if not any(rule_id.startswith(prefix) for rule_id in rule_ids):
-                    problems.append(Problem(
-                        f"'{prefix}' matches no finding rule",
-                        Location(origin, path=option),
-                        "a finding rule's id or the start of one (distadvisor rules list)",
-                        hint=did_you_mean(prefix, rule_ids),
-                    ))
+                    problems.append(
+                        Problem(
+                            f"'{prefix}' matches no finding rule",
+                            Location(origin, path=option),
+                            "a finding rule's id or the start of one (distadvisor rules list)",
+                            hint=did_you_mean(prefix, rule_ids),
+                        )
+                    )
         if problems:
             raise InputError(problems)

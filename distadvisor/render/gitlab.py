@@ -20,8 +20,9 @@ from .sarif import INPUT_RULE, fingerprint, relative_uri
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
-def _issue(rule: str, text: str, severity: str, where: Location, key: str,
-           root: Path) -> dict[str, Any]:
+def _issue(
+    rule: str, text: str, severity: str, where: Location, key: str, root: Path
+) -> dict[str, Any]:
     path = relative_uri(where.file, root) or where.file
     return {
         "type": "issue",
@@ -38,11 +39,20 @@ def render(report: Report, root: Path | None = None) -> str:
     issues = []
     for result in report.results:
         for problem in result.problems:
-            issues.append(_issue(INPUT_RULE, str(problem), "blocker", problem.location,
-                                 problem.message, base))
+            issues.append(
+                _issue(INPUT_RULE, str(problem), "blocker", problem.location, problem.message, base)
+            )
         for finding in result.findings:
             if not finding.suppressed:
                 where = result.locate(finding)._replace(file=result.file)
-                issues.append(_issue(finding.rule, finding.text, SEVERITIES[finding.severity],
-                                     where, finding.path, base))
+                issues.append(
+                    _issue(
+                        finding.rule,
+                        finding.text,
+                        SEVERITIES[finding.severity],
+                        where,
+                        finding.path,
+                        base,
+                    )
+                )
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

@@ -49,7 +49,7 @@ def markdown(rule: Rule, ruleset: RuleSet) -> str:
         "",
         "## What it says",
         "",
-        rule.doc(),
+        rule.doc(("`", "`")),
         "",
         "## References",
         "",
@@ -57,13 +57,20 @@ def markdown(rule: Rule, ruleset: RuleSet) -> str:
     ]
     sample = example_yaml(rule, ruleset)
     if sample:
-        lines += ["", "## Example", "", "A requirements file it fires on (from its fixtures):",
-                  "", "```yaml", sample.rstrip("\n"), "```"]
+        lines += [
+            "",
+            "## Example",
+            "",
+            "A requirements file it fires on (from its fixtures):",
+            "",
+            "```yaml",
+            sample.rstrip("\n"),
+            "```",
+        ]
     lines += [
         "",
         "---",
-        "Generated from the rule files by `distadvisor rules docs`; edit the rule, not"
-        " this page.",
+        "Generated from the rule files by `distadvisor rules docs`; edit the rule, not this page.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -71,6 +71,7 @@ def location(where: Location, root: Path) -> dict[str, Any]:
 def descriptor(rule: Rule) -> dict[str, Any]:
     refs = "\n".join(f"- {r}" for r in rule.references)
     doc = f"{rule.summary()}\n\n{rule.doc()}"
+    markdown = f"{rule.summary()}\n\n{rule.doc(('`', '`'))}"
     out: dict[str, Any] = {
         "id": rule.id,
         "name": rule.id,
@@ -78,7 +79,7 @@ def descriptor(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": rule.doc()},
         "help": {
             "text": f"{doc}\n\nReferences:\n{refs}",
-            "markdown": f"{doc}\n\n**References**\n\n{refs}",
+            "markdown": f"{markdown}\n\n**References**\n\n{refs}",
         },
         "defaultConfiguration": {"level": LEVELS[rule.severity or "warning"]},
         "properties": {"tags": [rule.framework], "references": list(rule.references)},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console, Group
@@ -77,7 +78,7 @@ def _findings(console: Console, rec: Recommendation, req: Requirements | None,
     """Each finding where it sits, then its rule's summary (or its full text in detail)."""
     for finding in rec.findings:
         where = locate(finding) if locate else Location(path=finding.path)
-        spot = ":".join(str(p) for p in (where.file, where.line, where.column) if p)
+        spot = ":".join(str(p) for p in (_shown_path(where.file), where.line, where.column) if p)
         head = Text(f"{spot or finding.path or '(system)'}: ")
         label = "accepted " + finding.severity if finding.suppressed else finding.severity
         style = "dim" if finding.suppressed else SEVERITY_STYLES[finding.severity]
@@ -95,6 +96,16 @@ def _indented(console: Console, text: Text, indent: int = 4) -> None:
     """Text wrapped under a hanging indent, without padding lines to the full width."""
     for line in text.wrap(console, max(20, console.width - indent)):
         console.print(Text(" " * indent).append_text(line))
+
+
+def _shown_path(file: str) -> str:
+    """A file below the working directory by its relative path, as linters show it."""
+    if not file or file.startswith("<"):
+        return file
+    try:
+        return Path(file).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file
 
 
 def _first_store(value: Any) -> str:
