@@ -262,7 +262,7 @@ def test_advise_reports_accepted_findings_without_failing(cli: CLI, tmp_path: Pa
     [finding] = [f for f in json.loads(result.stdout)["findings"]
                  if f["rule"] == "findings.money-last-write-wins"]
     assert finding["suppressed"] is True and finding["reason"] == "Reconciled nightly by finance"
-    text = cli("advise", str(path)).stdout
+    text = " ".join(cli("advise", str(path)).stdout.split())  # as read, across wrapped lines
     assert "accepted: Reconciled nightly by finance" in text
     markdown = cli("advise", str(path), "--format", "markdown").stdout
     assert "Accepted: Reconciled nightly by finance" in markdown
