@@ -195,6 +195,7 @@ def check_file(
     scaffolds: Mapping[str, str] | None = None,
     finding_ids: Sequence[str] | None = None,
     selection: Selection | None = None,
+    explain: bool = False,
 ) -> FileResult:
     """Validate and advise one file; bad input becomes a result, never an exception.
 
@@ -208,7 +209,7 @@ def check_file(
         _check_accepted_rules(req, doc, ids)
     except InputError as error:
         return FileResult(file, doc, None, tuple(error.problems))
-    rec = chaining.advise(ruleset, req, scaffolds)
+    rec = chaining.advise(ruleset, req, scaffolds, explain=explain)
     if selection is not None:
         rec = rec._replace(findings=tuple(f for f in rec.findings if selection.keeps(f.rule)))
     return FileResult(file, doc, rec, (), req)

@@ -27,11 +27,24 @@ class Reason(NamedTuple):
         return out
 
 
+class Considered(NamedTuple):
+    """A rule whose condition also held for a field, with another conclusion, but that
+    lost to the rule tried before it: an option the decision record lists, with why."""
+
+    rule: str
+    field: str
+    value: Any
+    text: str
+    why: str
+
+
 class EntityAdvice(NamedTuple):
     name: str
     path: str
     conclusions: dict[str, Any]  # field -> value, in the contract's field order
     because: tuple[Reason, ...]
+    # Only when asked for (advise(explain=True)); never in the JSON contract.
+    considered: tuple[Considered, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.conclusions, "because": [r.to_dict() for r in self.because]}

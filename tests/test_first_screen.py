@@ -277,3 +277,27 @@ def test_rules_show_prints_an_example_that_fires_it(tmp_path: Path) -> None:
     path.write_text("\n".join(line[4:] for line in example.splitlines()) + "\n")
     fired = json.loads(run("advise", str(path), "--format", "json").stdout)
     assert "findings.money-last-write-wins" in {f["rule"] for f in fired["findings"]}
+
+
+# --------------------------------------------------------------------------- ADR
+
+
+def test_decision_record_has_mermaid_and_the_options_that_lost() -> None:
+    adr = run("advise", str(ROOT / "examples/order-platform.yaml"), "--format", "markdown").stdout
+    assert adr.count("```mermaid\nflowchart LR") >= 5  # replication per kind, service calls
+    assert "```mermaid\nstateDiagram-v2" in adr and '"compensate reserve_inventory"' in adr
+    assert adr.count("```text") >= adr.count("```mermaid\nflowchart LR") - 1  # ASCII beside
+    section = adr.split("### inventory", 1)[1].split("### ", 1)[0]
+    assert "Options considered:" in section
+    assert "- Consistency bounded-staleness (`consistency.bounded`): priority 85, below" in section
+    # The JSON contract is unchanged: the options are data for the record only.
+    contract = run("advise", str(ROOT / "examples/order-platform.yaml"), "--format", "json")
+    assert "considered" not in contract.stdout
+
+
+def test_mermaid_labels_cannot_break_out() -> None:
+    from distadvisor.diagrams.mermaid import label
+
+    assert label('a"]; click x call alert()<b>#') == (
+        '"a#quot;]#59; click x call alert()#lt;b#gt;#35;"'
+    )

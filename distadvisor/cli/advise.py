@@ -66,7 +66,7 @@ def advise(
     --detail gives every conclusion with its reason, and the diagrams.
     """
     run = settings(rules, fail_on, select, ignore)
-    result = check_one(file, run)
+    result = check_one(file, run, explain=fmt is Format.markdown)
     rec, req = result.recommendation, result.requirements
     assert rec is not None and req is not None
     if scaffold_dir is not None:

@@ -137,11 +137,14 @@ def settings(
     return guard(build)
 
 
-def check_one(file: str, run: Settings) -> FileResult:
-    """Load, validate and advise one file the way `check` does, or exit 2."""
+def check_one(file: str, run: Settings, *, explain: bool = False) -> FileResult:
+    """Load, validate and advise one file the way `check` does, or exit 2; `explain`
+    records the options that lost."""
     from ..pipeline import check_file
 
-    result = check_file(file, run.ruleset, guard(scaffold_names), selection=run.selection)
+    result = check_file(
+        file, run.ruleset, guard(scaffold_names), selection=run.selection, explain=explain
+    )
     if result.recommendation is None or result.requirements is None:
         fail(InputError(list(result.problems)))
     return result
