@@ -18,7 +18,7 @@ from ..model.fieldpaths import NO_DEFAULT, put, shape
 from ..model.requirements import Requirements
 from ..model.yamlsource import PathKey, format_path
 from .answers import Answer, Answers, coerce
-from .questions import Question, Questionnaire, Section
+from .questions import DERIVED, Question, Questionnaire, Section
 
 
 class Prompter(Protocol):
@@ -40,6 +40,11 @@ class Prompter(Protocol):
         ...
 
     def confirm(self, prompt: str, default: bool) -> bool: ...
+
+    def review(self, answers: Sequence[tuple[PathKey, str, Any]]) -> PathKey | None:
+        """The summary of every answer (path, prompt, value) before the file is written:
+        the path of one to change, or None to go on."""
+        ...
 
 
 def _within(problem_path: str, path: str) -> bool:
@@ -111,6 +116,34 @@ class _Flow:
         key = f"{self.item(scope)}.{name}" if scope else name
         value = answer.value if valid else question.default
         self.facts[scope][key] = None if value is NO_DEFAULT else value
+        if not scope and question.field in DERIVED and valid:
+            fact, derive = DERIVED[question.field]
+            self.facts[()][fact] = derive(value)
+
+    def default_of(self, question: Question, facts: Mapping[str, Any], scope: PathKey) -> Any:
+        """The default offered at the prompt: the first whose condition the answers so far
+        meet, for an item the files do not describe (there, a field left out means the
+        model's default, which is offered), else the question's default."""
+        described = scope and any(p[:2] == scope for p in self.files)
+        for condition, value in () if described else question.defaults:
+            if condition.evaluate(facts):
+                return value
+        return question.default
+
+    def outside(self, question: Question, value: Any) -> str:
+        """Names of a list answer missing from the answer it must stay within (residency
+        outside the regions), when that answer named them."""
+        if not question.within or not isinstance(value, list | tuple):
+            return ""
+        given = self.accepted.get(question.within)
+        names = given.value if given is not None else None
+        if not isinstance(names, list | tuple):
+            return ""  # regions given as a number: nothing to check against
+        missing = [v for v in value if v not in names]
+        if not missing:
+            return ""
+        return (f"not among the {format_path(question.within)} answered: "
+                f"{', '.join(map(str, missing))}; expected some of {', '.join(map(str, names))}")
 
     def item(self, scope: PathKey) -> str:
         return next(s.item for s in self.questionnaire.sections if s.loop == scope[0])
@@ -154,7 +187,8 @@ class _Flow:
             error, default = describe(problems), candidate.value
         else:
             file_answer = self.files.get(path)
-            default = file_answer.value if file_answer is not None else question.default
+            default = (file_answer.value if file_answer is not None
+                       else self.default_of(question, facts, scope))
         self.asked[path] = (question, scope, prompt)
         self.ask(question, path, scope, default, error)
 
@@ -166,9 +200,10 @@ class _Flow:
 
         def check(raw: Any) -> str:
             try:
-                return describe(self.problems_at(path, coerce(question, raw, source)))
+                value = coerce(question, raw, source)
             except InputError as bad:
                 return describe(bad.problems)
+            return describe(self.problems_at(path, value)) or self.outside(question, value)
 
         while True:
             raw = self.prompter.ask(question, prompt, self.choices(question, path),
@@ -192,11 +227,50 @@ class _Flow:
             self.loop(section)
         elif section.over:
             for i in range(self.counts.get(section.over, 0)):
-                for question in section.questions:
-                    self.answer(question, (section.over, i, *question.field), (section.over, i))
+                self.questions(section, (section.over, i))
         else:
-            for question in section.questions:
-                self.answer(question, question.field, ())
+            self.questions(section, ())
+
+    def questions(self, section: Section, scope: PathKey) -> None:
+        """The section's questions for one item (or once), with its "accept the defaults
+        for the rest?" offer: after a yes the rest are answered as without a terminal, as
+        is a question whose `ask_if` does not hold."""
+        quick = section.quick is not None and not section.quick_after and self.offer(
+            section, scope)
+        for question in section.questions:
+            path = (*scope, *question.field)
+            facts = self.facts[()] | self.facts.get(scope, {})
+            if quick or (question.ask_if is not None and not question.ask_if.evaluate(facts)):
+                prompter, self.prompter = self.prompter, None
+                try:
+                    self.answer(question, path, scope)
+                finally:
+                    self.prompter = prompter
+            else:
+                self.answer(question, path, scope)
+            if not quick and section.quick_after == question.id:
+                quick = self.offer(section, scope)
+
+    def offer(self, section: Section, scope: PathKey) -> bool:
+        if self.prompter is None or section.quick is None:
+            return False
+        facts = self.facts[()] | self.facts.get(scope, {})
+        return self.prompter.confirm(section.quick.render(facts), False)
+
+    def summary(self) -> list[tuple[PathKey, str, Any]]:
+        """Every answer to a question, in the order given: (path, prompt, value)."""
+        leaves = self.questionnaire.leaves()
+        out = []
+        for path, answer in self.accepted.items():
+            if shape(path) in leaves:
+                _, _, prompt = self.asked.get(path) or self.question_at(path)
+                out.append((path, prompt, answer.value))
+        return out
+
+    def change(self, path: PathKey) -> None:
+        """Ask one answered question again (from the summary)."""
+        question, scope, _ = self.asked.setdefault(path, self.question_at(path))
+        self.ask(question, path, scope, self.accepted[path].value, "")
 
     def loop(self, section: Section) -> None:
         known = self.known(section.loop)
@@ -211,8 +285,7 @@ class _Flow:
                     break
             scope = (section.loop, count)
             self.facts[scope] = {}
-            for question in section.questions:
-                self.answer(question, (*scope, *question.field), scope)
+            self.questions(section, scope)
             count += 1
         self.counts[section.loop] = count
 
@@ -280,15 +353,24 @@ def run(
     given: Answers,
     files: Answers,
     prompter: Prompter | None,
+    record: dict[PathKey, Any] | None = None,
 ) -> Requirements:
     """Answer every question by precedence and return the validated requirements.
 
     `given` are the command line's answers (never asked), `files` those of `--from`
     and `--data-file` (the defaults shown, or the answers when nobody is asked).
     Without a prompter a question with no answer and no default is an InputError
-    naming every such question.
+    naming every such question. On a terminal the answers are summed up and any can be
+    changed before they are returned. `record`, when given, receives every answer by
+    path, for the answers file kept beside the requirements.
     """
     flow = _Flow(questionnaire, given, files, prompter)
     for section in questionnaire.sections:
         flow.section(section)
-    return flow.finish()
+    req = flow.finish()
+    while prompter is not None and (path := prompter.review(flow.summary())) is not None:
+        flow.change(path)
+        req = flow.finish()
+    if record is not None:
+        record.update({p: a.value for p, a in flow.accepted.items()})
+    return req
