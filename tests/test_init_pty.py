@@ -60,7 +60,7 @@ def test_a_person_answers_every_question(tmp_path: Path) -> None:
     me.child.send(CTRL_U + "99.95" + ENTER)
     me.answer("How many machines may fail", ENTER)
     me.answer("Must the system keep working when a whole region is lost?", "n")
-    me.answer("Name this kind of data.", "seats" + ENTER)
+    me.answer("Name the kinds of data it keeps", "seats" + ENTER)
     me.answer("Is money involved?", "n")
     me.answer("Can two people ever claim the same seat or item?", "y")
     me.answer("May a reader see data a few seconds old?", ENTER)  # never, offered for claims
@@ -75,17 +75,11 @@ def test_a_person_answers_every_question(tmp_path: Path) -> None:
     me.answer("How many times is it read for each write?", ENTER)
     me.answer("Must the full history of its changes be kept?", ENTER)
     me.answer("How large is it, in GB?", ENTER)
-    me.answer("Add another kind of data?", "n")
-    me.answer("Do you want to describe the services", "y")
-    me.answer("Name the service.", "booking" + ENTER)
+    me.answer("Name its services", "booking, psp" + ENTER)
     me.answer("Is it a third-party or otherwise unreliable dependency?", "n")
     me.answer("Does it publish events when its data changes?", "y")
-    me.answer("Add another service?", "y")
-    me.answer("Name the service.", "psp" + ENTER)
     me.answer("Is it a third-party or otherwise unreliable dependency?", "y")
     me.answer("What already protects the calls to it?", DOWN + SPACE + ENTER)  # retries
-    me.answer("Does it publish events when its data changes?", ENTER)
-    me.answer("Add another service?", "n")
     me.answer("Which services does booking call and wait for?", SPACE + ENTER)
     me.answer("Does a business transaction span several services", "n")
     me.answer("Change an answer?", ENTER)  # the summary: go on
@@ -151,13 +145,13 @@ def test_editing_a_file_offers_its_answers_and_asks_before_overwriting(tmp_path:
                 me.answer(prompt, "Carts that merge" + ENTER)
             else:
                 me.answer(prompt, ENTER)  # the file's answer, or the default
+    me.answer("Name the kinds of data it keeps", ENTER)  # carts, from the file
     for prompt in [q.prompt.render({}) for q in QUESTIONS.sections[3].questions
-                   if q.when is None]:
+                   if q.when is None and q.field != ("name",)]:
         me.answer(prompt, UP + ENTER if prompt.startswith("When two people") else ENTER)
         if prompt.startswith("May a reader"):
             me.answer("Accept the defaults for the rest of carts?", ENTER)  # no
-    me.answer("Add another kind of data?", ENTER)
-    me.answer("Do you want to describe the services", ENTER)
+    me.answer("Name its services", ENTER)  # none
     me.answer("Does a business transaction span several services", ENTER)
     me.answer("Change an answer?", ENTER)
     me.answer("shop.yaml exists. Overwrite it?", "y")
@@ -168,3 +162,54 @@ def test_editing_a_file_offers_its_answers_and_asks_before_overwriting(tmp_path:
         "version: 1\nsystem: shop\ndescription: Carts that merge\n\n"
         "data:\n  - name: carts\n"  # conflicts: reject is the default, so left out
     )
+
+
+def test_two_kinds_of_data_and_three_services_in_few_prompts(tmp_path: Path) -> None:
+    """The shortest path a newcomer takes: defaults that follow the answers, the rest of a
+    kind of data accepted, the names of a list in one line. Every prompt is counted."""
+    me = Person(tmp_path)
+    prompts = 0
+
+    def reply(question: str, keys: str) -> None:
+        nonlocal prompts
+        me.answer(question, keys)
+        prompts += 1
+
+    reply("What is the system called?", "shop" + ENTER)
+    reply("In one sentence, what does it do?", ENTER)
+    reply("How many regions does it run in?", ENTER)  # one: where writes come from is moot
+    reply("Accept the defaults for workload, latency and availability", "y")
+    reply("Name the kinds of data it keeps", "payments, carts" + ENTER)
+    reply("Is money involved?", "y")
+    reply("Can two people ever claim the same seat or item?", ENTER)
+    reply("May a reader see data a few seconds old?", ENTER)  # never: offered for money
+    reply("Accept the defaults for the rest of payments?", "y")
+    reply("Is money involved?", ENTER)
+    reply("Can two people ever claim the same seat or item?", ENTER)
+    reply("May a reader see data a few seconds old?", ENTER)
+    reply("Accept the defaults for the rest of carts?", "y")
+    reply("Name its services", "web, orders, psp" + ENTER)
+    reply("Is it a third-party or otherwise unreliable dependency?", ENTER)
+    reply("Does it publish events when its data changes?", ENTER)
+    reply("Is it a third-party or otherwise unreliable dependency?", ENTER)
+    reply("Does it publish events when its data changes?", "y")
+    reply("Is it a third-party or otherwise unreliable dependency?", "y")
+    reply("What already protects the calls to it?", ENTER)
+    reply("Which services does web call and wait for?", SPACE + ENTER)  # orders
+    reply("Which services does orders call and wait for?", DOWN + SPACE + ENTER)  # psp
+    reply("Does a business transaction span several services", ENTER)
+    questionnaire = prompts
+    reply("Change an answer?", ENTER)
+    reply("Write requirements.yaml?", ENTER)
+    reply("Write these modules and their tests now?", "n")
+    assert me.finish() in (0, 1)
+    assert questionnaire == 23  # the same answers took 57 prompts one question at a time
+    written = (tmp_path / "requirements.yaml").read_text()
+    payments = written.split("- name: payments", 1)[1].split("- name:", 1)[0]
+    assert "stale_reads: never" in payments  # the default offered for money, taken
+    assert "  - name: web\n    calls: [orders]\n" in written
+    assert "  - name: orders\n    calls: [psp]\n    publishes_events: true\n" in written
+    assert "  - name: psp\n    external: true\n" in written
+    # The answers are kept beside the file, for `init --from` to ask with them again.
+    kept = (tmp_path / "requirements.answers.yaml").read_text()
+    assert "data[0].stale_reads: never" in kept

@@ -231,13 +231,15 @@ class _Flow:
         else:
             self.questions(section, ())
 
-    def questions(self, section: Section, scope: PathKey) -> None:
+    def questions(self, section: Section, scope: PathKey, skip: Question | None = None) -> None:
         """The section's questions for one item (or once), with its "accept the defaults
         for the rest?" offer: after a yes the rest are answered as without a terminal, as
         is a question whose `ask_if` does not hold."""
         quick = section.quick is not None and not section.quick_after and self.offer(
             section, scope)
         for question in section.questions:
+            if question is skip:
+                continue
             path = (*scope, *question.field)
             facts = self.facts[()] | self.facts.get(scope, {})
             if quick or (question.ask_if is not None and not question.ask_if.evaluate(facts)):
@@ -273,6 +275,13 @@ class _Flow:
         self.ask(question, path, scope, self.accepted[path].value, "")
 
     def loop(self, section: Section) -> None:
+        named = next((q for q in section.questions if q.field == ("name",)), None)
+        # A prompter that reads a list in one answer says so (the terminal's does).
+        by_name = section.names and getattr(self.prompter, "names_at_once", False) and named
+        if by_name and not any(p[0] == section.loop for p in self.given):
+            assert named is not None
+            self.named_loop(section, named)
+            return
         known = self.known(section.loop)
         count = 0
         while True:
@@ -288,6 +297,55 @@ class _Flow:
             self.questions(section, scope)
             count += 1
         self.counts[section.loop] = count
+
+    def named_loop(self, section: Section, named: Question) -> None:
+        """Every item's name in one answer, then each item's other questions. The files'
+        items follow their names, so reordering or dropping a name keeps the answers of
+        the items that stay."""
+        assert self.prompter is not None
+        loop = section.loop
+        before = {p[1]: a.value for p, a in self.files.items()
+                  if p[0] == loop and p[2:] == ("name",)}
+        ask = named._replace(id=f"{loop}.names", hint=tuple[str, ...], help=named.help)
+        source = f"answer to '{ask.id}'"
+
+        def check(raw: Any) -> str:
+            try:
+                names = coerce(ask, raw, source)
+            except InputError as bad:
+                return describe(bad.problems)
+            if len(names) < section.min_items:
+                return f"name at least {section.min_items}, separated by commas"
+            if len(set(names)) < len(names):
+                return "each name once"
+            return "; ".join(describe(self.problems_at((loop, i, "name"), name))
+                             for i, name in enumerate(names) if self.problems_at(
+                                 (loop, i, "name"), name))
+
+        default: Any = [before[i] for i in sorted(before)]
+        error = ""
+        while True:
+            raw = self.prompter.ask(ask, section.names, (), default, error, check)
+            error = check(raw)
+            if not error:
+                break
+            default = raw
+        names = coerce(ask, raw, source)
+        moved: Answers = {}
+        for path, answer in self.files.items():
+            if path[0] != loop or not isinstance(path[1], int):
+                moved[path] = answer
+            elif before.get(path[1]) in names:
+                moved[(loop, names.index(before[path[1]]), *path[2:])] = answer
+        self.files = moved
+        for i, name in enumerate(names):
+            scope = (loop, i)
+            self.facts[scope] = {}
+            where = Location("answer", path=format_path((*scope, "name")))
+            self.accept(named, (*scope, "name"), scope, Answer(name, where), True)
+            self.asked[(*scope, "name")] = (named, scope, named.prompt.render(self.facts[()]))
+            self.questions(section, scope, skip=named)
+        self.counts[loop] = len(names)
 
     def finish(self) -> Requirements:
         """Validate the whole document; re-ask what a cross-field check rejects."""

@@ -38,6 +38,8 @@ class QuestionaryPrompter:
     command to turn into exit status 130.
     """
 
+    names_at_once = True  # a loop's names are typed in one line, separated by commas
+
     def section(self, title: str) -> None:
         questionary.print(f"\n{title}", style="bold underline")
 

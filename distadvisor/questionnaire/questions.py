@@ -45,6 +45,7 @@ from ..model.yamlsource import PathKey
 
 _SECTION_KEYS = (
     "title", "loop", "over", "item", "add", "another", "questions", "quick", "quick_after",
+    "names",
 )
 _QUESTION_KEYS = (
     "id", "field", "type", "prompt", "help", "choices", "choices_from", "default", "when",
@@ -116,6 +117,9 @@ class Section(NamedTuple):
     # after `quick_after`; yes answers the rest from the files and defaults, unasked.
     quick: Template | None = None
     quick_after: str = ""
+    # On a terminal, a loop may ask every item's name at once ("payments, carts"),
+    # instead of a name and "another?" per item.
+    names: str = ""
 
 
 class Questionnaire(NamedTuple):
@@ -257,7 +261,8 @@ class _Loader:
             min_items = int(found[1].metadata.get("min_items", 0))
             section = section._replace(loop=loop, item=item, min_items=min_items,
                                        another=self.text(raw, "another", path, what),
-                                       add=self.text(raw, "add", path, what, min_items == 0))
+                                       add=self.text(raw, "add", path, what, min_items == 0),
+                                       names=self.text(raw, "names", path, what, False))
             self.item_facts[loop] = {}
         elif over:
             looped = next((s for s in earlier if s.loop == over), None)
