@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from ..model.yamlsource import PathKey
     from ..model.requirements import Requirements
+    from ..model.yamlsource import PathKey
     from ..questionnaire.prompts import QuestionaryPrompter
     from ..recommendation import Recommendation
 
