@@ -95,10 +95,9 @@ def advise(
         text.render(rec, Console(), req, detail=detail, quiet=quiet, fail_on=run.fail_on,
                     locate=result.locate)
     if rec.failing(run.fail_on):
-        if fmt is not Format.text or not sys.stdout.isatty():
-            from ..render.text import verdict
+        from ..render.labels import verdict
 
-            # Whatever stdout goes to (a file, a pipe, JSON), the reason for status 1
-            # reaches the person or log that ran the command.
-            print(f"distadvisor: {verdict(rec, run.fail_on)}", file=sys.stderr)
+        # Whatever stdout goes to (a file, a pipe, JSON), the reason for status 1 reaches
+        # the person or log that ran the command, last, where a terminal leaves it.
+        print(f"distadvisor: {verdict(rec, run.fail_on)}", file=sys.stderr)
         raise typer.Exit(1)

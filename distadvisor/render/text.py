@@ -29,17 +29,10 @@ from ..model.requirements import Requirements
 from ..pipeline import path_key
 from ..recommendation import EntityAdvice, Finding, PatternAdvice, Reason, Recommendation
 from ..scaffold.specs import default_options
-from .labels import FIELD_LABELS, finding_counts, show
+from .labels import FIELD_LABELS, show, verdict
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 Locator = Callable[[Finding], Location]
-
-
-def verdict(rec: Recommendation, fail_on: str = "error") -> str:
-    """The first line: passed or failed, and the findings by severity (as `check` counts)."""
-    state = "failed" if rec.failing(fail_on) else "passed"
-    failing_on = "" if fail_on == "error" else f" (fail on {fail_on})"
-    return f"{state} {rec.system}: {finding_counts(rec.counts())}{failing_on}"
 
 
 def _reason(reason: Reason) -> Text:
