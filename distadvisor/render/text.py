@@ -213,5 +213,5 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
                         + diagrams.breaker_diagram(rec, style,
                                                    default_options("circuit-breaker")))
     else:
-        console.print(Text("\nReasons and diagrams: --detail; a rule's sources: distadvisor rules show ID",
-                           style="dim"))
+        hint = "Reasons and diagrams: --detail; a rule's sources: distadvisor rules show ID"
+        console.print(Text("\n" + hint, style="dim"))
