@@ -82,6 +82,13 @@ def test_quiet_prints_only_the_verdict_and_findings() -> None:
 # --------------------------------------------------------------------------- conventions
 
 
+def test_check_quiet_and_verbose() -> None:
+    path = str(ROOT / "examples/order-platform.yaml")
+    normal = run("check", path).stdout.splitlines()
+    assert run("check", path, "-q").stdout.splitlines() == normal[:-1]  # no summary
+    assert run("check", path, "-v").stdout.splitlines() == [f"{path}: passed", *normal]
+
+
 def test_version() -> None:
     result = run("--version")
     assert result.exit_code == 0 and result.stdout == f"distadvisor {__version__}\n"

@@ -91,6 +91,9 @@ def check(
         ),
     ] = None,
     quiet: QuietOption = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Text: also list every file and its status.")
+    ] = False,
 ) -> None:
     """Check many requirements files in one run and report in a format CI reads.
 
@@ -123,6 +126,9 @@ def check(
         text = str(renderer.render(report))
         if quiet and chosen is CheckFormat.text:
             return "".join(text.splitlines(keepends=True)[:-1])  # the findings, no summary
+        if verbose and chosen is CheckFormat.text:
+            listed = "".join(f"{r.file}: {r.status(report.fail_on)}\n" for r in report.results)
+            return listed + text
         return text
 
     from ..scaffold import safewrite
