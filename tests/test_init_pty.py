@@ -61,8 +61,8 @@ def test_a_person_answers_every_question(tmp_path: Path) -> None:
     me.answer("How many machines may fail", ENTER)
     me.answer("Must the system keep working when a whole region is lost?", "n")
     me.answer("Name the kinds of data it keeps", "seats" + ENTER)
-    me.answer("Is money involved?", "n")
-    me.answer("Can two people ever claim the same seat or item?", "y")
+    me.answer("Which of them involve money?", ENTER)  # none
+    me.answer("Which of them can two people claim at once", SPACE + ENTER)  # seats
     me.answer("May a reader see data a few seconds old?", ENTER)  # never, offered for claims
     me.answer("Accept the defaults for the rest of seats?", "n")
     me.answer("Must a user always see their own changes at once?", ENTER)
@@ -76,10 +76,9 @@ def test_a_person_answers_every_question(tmp_path: Path) -> None:
     me.answer("Must the full history of its changes be kept?", ENTER)
     me.answer("How large is it, in GB?", ENTER)
     me.answer("Name its services", "booking, psp" + ENTER)
-    me.answer("Is it a third-party or otherwise unreliable dependency?", "n")
-    me.answer("Does it publish events when its data changes?", "y")
-    me.answer("Is it a third-party or otherwise unreliable dependency?", "y")
+    me.answer("Which of them are third-party", DOWN + SPACE + ENTER)  # psp
     me.answer("What already protects the calls to it?", DOWN + SPACE + ENTER)  # retries
+    me.answer("Which of them publish events", SPACE + ENTER)  # booking, the one internal
     me.answer("Which services does booking call and wait for?", SPACE + ENTER)
     me.answer("Does a business transaction span several services", "n")
     me.answer("Change an answer?", ENTER)  # the summary: go on
@@ -146,7 +145,7 @@ def test_editing_a_file_offers_its_answers_and_asks_before_overwriting(tmp_path:
             else:
                 me.answer(prompt, ENTER)  # the file's answer, or the default
     me.answer("Name the kinds of data it keeps", ENTER)  # carts, from the file
-    for prompt in [q.prompt.render({}) for q in QUESTIONS.sections[3].questions
+    for prompt in [q.together or q.prompt.render({}) for q in QUESTIONS.sections[3].questions
                    if q.when is None and q.field != ("name",)]:
         me.answer(prompt, UP + ENTER if prompt.startswith("When two people") else ENTER)
         if prompt.startswith("May a reader"):
@@ -180,21 +179,16 @@ def test_two_kinds_of_data_and_three_services_in_few_prompts(tmp_path: Path) -> 
     reply("How many regions does it run in?", ENTER)  # one: where writes come from is moot
     reply("Accept the defaults for workload, latency and availability", "y")
     reply("Name the kinds of data it keeps", "payments, carts" + ENTER)
-    reply("Is money involved?", "y")
-    reply("Can two people ever claim the same seat or item?", ENTER)
+    reply("Which of them involve money?", SPACE + ENTER)  # payments
+    reply("Which of them can two people claim at once", ENTER)  # none
     reply("May a reader see data a few seconds old?", ENTER)  # never: offered for money
     reply("Accept the defaults for the rest of payments?", "y")
-    reply("Is money involved?", ENTER)
-    reply("Can two people ever claim the same seat or item?", ENTER)
     reply("May a reader see data a few seconds old?", ENTER)
     reply("Accept the defaults for the rest of carts?", "y")
     reply("Name its services", "web, orders, psp" + ENTER)
-    reply("Is it a third-party or otherwise unreliable dependency?", ENTER)
-    reply("Does it publish events when its data changes?", ENTER)
-    reply("Is it a third-party or otherwise unreliable dependency?", ENTER)
-    reply("Does it publish events when its data changes?", "y")
-    reply("Is it a third-party or otherwise unreliable dependency?", "y")
-    reply("What already protects the calls to it?", ENTER)
+    reply("Which of them are third-party", DOWN + DOWN + SPACE + ENTER)  # psp
+    reply("What already protects the calls to it?", ENTER)  # psp's: nothing yet
+    reply("Which of them publish events", DOWN + SPACE + ENTER)  # orders
     reply("Which services does web call and wait for?", SPACE + ENTER)  # orders
     reply("Which services does orders call and wait for?", DOWN + SPACE + ENTER)  # psp
     reply("Does a business transaction span several services", ENTER)
@@ -203,7 +197,7 @@ def test_two_kinds_of_data_and_three_services_in_few_prompts(tmp_path: Path) -> 
     reply("Write requirements.yaml?", ENTER)
     reply("Write these modules and their tests now?", "n")
     assert me.finish() in (0, 1)
-    assert questionnaire == 23  # the same answers took 57 prompts one question at a time
+    assert questionnaire == 18  # the same answers took 57 prompts one question at a time
     written = (tmp_path / "requirements.yaml").read_text()
     payments = written.split("- name: payments", 1)[1].split("- name:", 1)[0]
     assert "stale_reads: never" in payments  # the default offered for money, taken

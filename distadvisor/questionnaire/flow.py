@@ -231,15 +231,14 @@ class _Flow:
         else:
             self.questions(section, ())
 
-    def questions(self, section: Section, scope: PathKey, skip: Question | None = None) -> None:
-        """The section's questions for one item (or once), with its "accept the defaults
-        for the rest?" offer: after a yes the rest are answered as without a terminal, as
-        is a question whose `ask_if` does not hold."""
-        quick = section.quick is not None and not section.quick_after and self.offer(
-            section, scope)
-        for question in section.questions:
-            if question is skip:
-                continue
+    def questions(self, section: Section, scope: PathKey,
+                  only: Sequence[Question] | None = None) -> None:
+        """The section's questions (or `only` these) for one item (or once), with its
+        "accept the defaults for the rest?" offer: after a yes the rest are answered as
+        without a terminal, as is a question whose `ask_if` does not hold."""
+        quick = section.quick is not None and not section.quick_after and only is None and \
+            self.offer(section, scope)
+        for question in section.questions if only is None else only:
             path = (*scope, *question.field)
             facts = self.facts[()] | self.facts.get(scope, {})
             if quick or (question.ask_if is not None and not question.ask_if.evaluate(facts)):
@@ -338,14 +337,58 @@ class _Flow:
             elif before.get(path[1]) in names:
                 moved[(loop, names.index(before[path[1]]), *path[2:])] = answer
         self.files = moved
-        for i, name in enumerate(names):
-            scope = (loop, i)
+        scopes: list[PathKey] = [(loop, i) for i in range(len(names))]
+        for scope, name in zip(scopes, names, strict=True):
             self.facts[scope] = {}
             where = Location("answer", path=format_path((*scope, "name")))
             self.accept(named, (*scope, "name"), scope, Answer(name, where), True)
             self.asked[(*scope, "name")] = (named, scope, named.prompt.render(self.facts[()]))
-            self.questions(section, scope, skip=named)
+        # A `together` question is asked once for every item; the questions between two
+        # of them are asked item by item.
+        run: list[Question] = []
+        for question in [*(q for q in section.questions if q is not named), None]:
+            if question is not None and not question.together:
+                run.append(question)
+                continue
+            for scope in scopes if run else ():
+                self.questions(section, scope, only=run)
+            run = []
+            if question is not None:
+                self.together(question, scopes, names)
         self.counts[loop] = len(names)
+
+    def together(self, question: Question, scopes: list[PathKey], names: list[str]) -> None:
+        """A yes-or-no question for every item at once: tick the items it holds for."""
+        assert self.prompter is not None
+        open_to: list[int] = []
+        for i, scope in enumerate(scopes):
+            facts = self.facts[()] | self.facts[scope]
+            ask_if = question.ask_if
+            if ask_if is None or ask_if.evaluate(facts):
+                open_to.append(i)
+            else:  # answered as without a terminal, like any question that cannot matter
+                prompter, self.prompter = self.prompter, None
+                try:
+                    self.answer(question, (*scope, *question.field), scope)
+                finally:
+                    self.prompter = prompter
+        if not open_to:
+            return
+        ticked = []
+        for i in open_to:
+            file_answer = self.files.get((*scopes[i], *question.field))
+            if file_answer.value if file_answer is not None else question.default:
+                ticked.append(names[i])
+        ask = question._replace(type="multiselect", hint=tuple[str, ...])
+        picked = self.prompter.ask(ask, question.together, [(names[i], names[i]) for i in open_to],
+                                   ticked, "", lambda raw: "")
+        for i in open_to:
+            scope = scopes[i]
+            path = (*scope, *question.field)
+            where = Location("answer", path=format_path(path))
+            self.accept(question, path, scope, Answer(names[i] in picked, where), True)
+            facts = self.facts[()] | self.facts[scope]
+            self.asked[path] = (question, scope, question.prompt.render(facts))
 
     def finish(self) -> Requirements:
         """Validate the whole document; re-ask what a cross-field check rejects."""

@@ -49,7 +49,7 @@ _SECTION_KEYS = (
 )
 _QUESTION_KEYS = (
     "id", "field", "type", "prompt", "help", "choices", "choices_from", "default", "when",
-    "defaults", "within", "ask_if",
+    "defaults", "within", "ask_if", "together",
 )
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # A minimal valid document: a default is checked by placing it into this and validating.
@@ -95,6 +95,9 @@ class Question(NamedTuple):
     # Asked only when this holds; otherwise answered as without a terminal (the files'
     # answer or the default), so a file passed through keeps what it says.
     ask_if: Expr | None = None
+    # For a yes-or-no question of a loop with `names`: one prompt ticking the items it
+    # holds for ("Which of them hold money?"), instead of a prompt per item.
+    together: str = ""
 
     @property
     def is_list(self) -> bool:
@@ -395,10 +398,14 @@ class _Loader:
                 self.fail((*path, "within"), f"{what}: 'within' names an earlier top-level "
                           "answer, for a list of names", "e.g. deployment.regions",
                           repr(raw["within"]))
+        together = self.text(raw, "together", path, what, required=False)
+        if together and (qtype != "bool" or not section.loop or when is not None):
+            self.fail((*path, "together"), f"{what}: 'together' asks a yes-or-no question "
+                      "of a loop's items at once", "a bool question of a loop, without 'when'")
         question = Question(
             qid, names, qtype, prompt, self.text(raw, "help", path, what, required=False),
             choices, choices_from, default, when, hint, self.doc.locate(path),
-            tuple(defaults), within, ask_if,
+            tuple(defaults), within, ask_if, together,
         )
         return question if len(self.problems) == count else None
 
