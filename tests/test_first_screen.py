@@ -303,7 +303,7 @@ def test_decision_record_has_mermaid_and_the_options_that_lost() -> None:
 
 
 def test_mermaid_labels_cannot_break_out() -> None:
-    from distadvisor.diagrams.mermaid import label
+    from distadvisor.render.mermaid import label
 
     assert label('a"]; click x call alert()<b>#') == (
         '"a#quot;]#59; click x call alert()#lt;b#gt;#35;"'

@@ -22,6 +22,7 @@ from .common import (
     check_one,
     guard,
     settings,
+    stdout_draws_boxes,
 )
 
 
@@ -86,7 +87,7 @@ def advise(
     elif fmt is Format.markdown:
         from ..render import markdown
 
-        sys.stdout.write(markdown.render(rec, req=req))
+        sys.stdout.write(markdown.render(rec, req=req, ascii=not stdout_draws_boxes()))
     else:
         from rich.console import Console
 

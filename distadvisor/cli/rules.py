@@ -31,6 +31,8 @@ def rules_list(
     ] = ListFormat.table,
 ) -> None:
     """The rule catalogue: id, what it concludes, priority. Ids are never cut."""
+    from ..render.escape import json_document, terminal
+
     ruleset = guard(lambda: load_ruleset(rules))
     frameworks = sorted({r.framework for r in ruleset.rules})
     if framework is not None and framework not in frameworks:
@@ -52,7 +54,7 @@ def rules_list(
              "concludes": r.outcome_text(), "priority": r.priority, "summary": r.summary()}
             for r in chosen
         ]
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_document(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n")
         return
     from rich.console import Console
     from rich.table import Table
@@ -67,7 +69,8 @@ def rules_list(
     table.add_column("Priority", overflow="fold")
     for rule in chosen:
         # Text, not markup: a rule file's strings are printed as written.
-        table.add_row(Text(rule.id), rule.scope, Text(rule.outcome_text()), str(rule.priority))
+        table.add_row(Text(terminal(rule.id)), rule.scope, Text(terminal(rule.outcome_text())),
+                      str(rule.priority))
     Console().print(table)
 
 
@@ -87,20 +90,24 @@ def rules_show(
         hint = did_you_mean(rule_id, [r.id for r in ruleset.rules])
         hint = hint or "see `distadvisor rules list`"
         fail(InputError.single(f"no rule '{rule_id}'", hint=hint))
-    print(f"{rule.id}  ({rule.framework}, scope {rule.scope}, priority {rule.priority})")
-    print(f"  summary:    {rule.summary()}")
-    print(f"  defined at: {rule.source}")
-    print(f"  when:       {rule.when_source or '(always: the fallback)'}")
-    print(f"  concludes:  {rule.outcome_text()}")
-    print(f"  message:    {rule.message_source}")
-    print("  references:")
-    for ref in rule.references:
-        print(f"    - {ref}")
+    from ..render.escape import terminal
+
+    # A rule file is untrusted text too: every line goes through the terminal's escaping.
+    lines = [
+        f"{rule.id}  ({rule.framework}, scope {rule.scope}, priority {rule.priority})",
+        f"  summary:    {rule.summary()}",
+        f"  defined at: {rule.source}",
+        f"  when:       {rule.when_source or '(always: the fallback)'}",
+        f"  concludes:  {rule.outcome_text()}",
+        f"  message:    {rule.message_source}",
+        "  references:",
+        *(f"    - {ref}" for ref in rule.references),
+    ]
     sample = guard(lambda: example_yaml(rule, ruleset))
     if sample:
-        print("  example (a requirements file it fires on, from its fixtures):")
-        for line in sample.splitlines():
-            print(f"    {line}")
+        lines.append("  example (a requirements file it fires on, from its fixtures):")
+        lines += [f"    {line}" for line in sample.splitlines()]
+    print("\n".join(terminal(line, one_line=True) for line in lines))
 
 
 @rules_app.command("docs")
@@ -137,6 +144,7 @@ def rules_test(
 ) -> None:
     """Run the rule fixtures: each rule must fire where it should and nowhere else."""
     from ..engine import fixtures
+    from ..render.escape import terminal
     from ..resources import rules_dir
 
     target = folder or rules_dir()
@@ -149,12 +157,12 @@ def rules_test(
                 passed += 1
                 continue
             failed += 1
-            print(f"FAIL {outcome.case.location}: {outcome.case.name}")
+            print(terminal(f"FAIL {outcome.case.location}: {outcome.case.name}", one_line=True))
             for failure in outcome.failures:
-                print(f"     {failure}")
+                print(terminal(f"     {failure}", one_line=True))
         for gap in report.gaps:
             failed += 1
-            print(f"FAIL {report.path}: {gap}")
+            print(terminal(f"FAIL {report.path}: {gap}", one_line=True))
     print(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)

@@ -44,7 +44,7 @@ def simulate(
     from ..render import prediction as render
     from ..simulate.data import load_latency
     from ..simulate.predict import predict
-    from .common import check_one, fail, guard, settings
+    from .common import check_one, fail, guard, settings, stdout_draws_boxes
 
     run = settings(rules, fail_on)  # the settings file's fail-on applies here too
     checked = check_one(file, run)
@@ -62,7 +62,8 @@ def simulate(
     elif fmt is SimulateFormat.markdown:
         sys.stdout.write(render.render_markdown(result))
     else:
-        sys.stdout.write(render.render_text(result, width=width, ascii=ascii))
+        text = render.render_text(result, width=width, ascii=ascii or not stdout_draws_boxes())
+        sys.stdout.write(text)
     failing = [f for f in result.findings if not f.suppressed
                and ("error", "warning", "info").index(f.severity)
                <= ("error", "warning", "info").index(run.fail_on)]

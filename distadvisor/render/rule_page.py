@@ -10,7 +10,7 @@ from typing import Any
 
 from ..engine.fixtures import load_cases
 from ..engine.rules import FIXTURE_SUFFIX, Rule, RuleSet
-from .markdown import cell
+from .escape import markdown as cell
 
 
 def example(rule: Rule, ruleset: RuleSet) -> dict[str, Any] | None:

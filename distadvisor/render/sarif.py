@@ -24,6 +24,7 @@ from ..engine.rules import Rule
 from ..errors import Location
 from ..pipeline import Report
 from ..resources import rules_dir
+from . import escape
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = REPOSITORY
@@ -69,17 +70,19 @@ def location(where: Location, root: Path) -> dict[str, Any]:
 
 
 def descriptor(rule: Rule) -> dict[str, Any]:
-    refs = "\n".join(f"- {r}" for r in rule.references)
-    doc = f"{rule.summary()}\n\n{rule.doc()}"
-    markdown = f"{rule.summary()}\n\n{rule.doc(('`', '`'))}"
+    """A rule's entry; a rule file is untrusted, so its texts are escaped too."""
+    summary, doc = escape.sarif(rule.summary()), escape.sarif(rule.doc())
+    refs = "\n".join(f"- {escape.sarif(r)}" for r in rule.references)
+    refs_markdown = "\n".join(f"- {escape.markdown(r)}" for r in rule.references)
     out: dict[str, Any] = {
         "id": rule.id,
         "name": rule.id,
-        "shortDescription": {"text": rule.summary()},
-        "fullDescription": {"text": rule.doc()},
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": doc},
         "help": {
-            "text": f"{doc}\n\nReferences:\n{refs}",
-            "markdown": f"{markdown}\n\n**References**\n\n{refs}",
+            "text": f"{summary}\n\n{doc}\n\nReferences:\n{refs}",
+            "markdown": f"{escape.markdown(rule.summary())}\n\n{escape.markdown(rule.doc())}"
+            f"\n\n**References**\n\n{refs_markdown}",
         },
         "defaultConfiguration": {"level": LEVELS[rule.severity or "warning"]},
         "properties": {"tags": [rule.framework], "references": list(rule.references)},
@@ -116,7 +119,7 @@ def render(report: Report, root: Path | None = None) -> str:
                     "ruleId": INPUT_RULE,
                     "ruleIndex": index[INPUT_RULE],
                     "level": "error",
-                    "message": {"text": str(problem)},
+                    "message": {"text": escape.sarif(str(problem))},
                     "locations": [location(problem.location, base)],
                     "partialFingerprints": {
                         FINGERPRINT: fingerprint(INPUT_RULE, uri, problem.message)
@@ -127,7 +130,7 @@ def render(report: Report, root: Path | None = None) -> str:
             item: dict[str, Any] = {
                 "ruleId": finding.rule,
                 "level": LEVELS[finding.severity],
-                "message": {"text": finding.text},
+                "message": {"text": escape.sarif(finding.text)},
                 "locations": [location(result.locate(finding), base)],
                 "partialFingerprints": {
                     FINGERPRINT: fingerprint(finding.rule, uri, finding.path)
@@ -136,7 +139,9 @@ def render(report: Report, root: Path | None = None) -> str:
             if finding.rule in index:
                 item["ruleIndex"] = index[finding.rule]
             if finding.suppressed:
-                item["suppressions"] = [{"kind": "inSource", "justification": finding.reason}]
+                item["suppressions"] = [
+                    {"kind": "inSource", "justification": escape.sarif(finding.reason)}
+                ]
             results.append(item)
     run = {
         "tool": {
@@ -154,4 +159,4 @@ def render(report: Report, root: Path | None = None) -> str:
         "results": results,
     }
     doc = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return escape.json_document(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

@@ -7,7 +7,8 @@ answer rests on: a panel per kind of data with every conclusion and the rule beh
 it, the reasons, the diagrams, and every finding's full text.
 
 Every string from the requirements or the rules goes in as `Text`, never as markup,
-so a name or message containing `[brackets]` prints as written.
+so a name or message containing `[brackets]` prints as written, and through
+`escape.terminal`, so no control character or workflow command reaches the console.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..model.requirements import Requirements
 from ..pipeline import path_key
 from ..recommendation import EntityAdvice, Finding, PatternAdvice, Reason, Recommendation
 from ..scaffold.specs import default_options
+from .escape import terminal
 from .labels import FIELD_LABELS, show, verdict
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -36,8 +38,8 @@ Locator = Callable[[Finding], Location]
 
 
 def _reason(reason: Reason) -> Text:
-    text = Text(reason.text + " ")
-    text.append(f"[{reason.rule}]", style="dim")
+    text = Text(terminal(reason.text) + " ")
+    text.append(f"[{terminal(reason.rule)}]", style="dim")
     return text
 
 
@@ -52,7 +54,7 @@ def _distinct_reasons(patterns: list[PatternAdvice]) -> list[Reason]:
 
 def _print_diagrams(console: Console, drawn: list[diagrams.Diagram]) -> None:
     for diagram in drawn:
-        console.print(Text(diagram.text + "\n"), crop=False, soft_wrap=True)
+        console.print(Text(terminal(diagram.text) + "\n"), crop=False, soft_wrap=True)
 
 
 def subject_name(req: Requirements | None, path: str) -> str:
@@ -72,16 +74,17 @@ def _findings(console: Console, rec: Recommendation, req: Requirements | None,
     for finding in rec.findings:
         where = locate(finding) if locate else Location(path=finding.path)
         spot = ":".join(str(p) for p in (_shown_path(where.file), where.line, where.column) if p)
-        head = Text(f"{spot or finding.path or '(system)'}: ")
+        head = Text(terminal(f"{spot or finding.path or '(system)'}: ", one_line=True))
         label = "accepted " + finding.severity if finding.suppressed else finding.severity
         style = "dim" if finding.suppressed else SEVERITY_STYLES[finding.severity]
-        head.append(label, style=style).append(f" {finding.rule}")
+        head.append(label, style=style).append(f" {terminal(finding.rule)}")
         console.print(head)
         name = subject_name(req, finding.path)
         body = finding.text if detail or not finding.title else finding.title
-        text = Text(f"{name}: " if name and not detail else "").append(body)
+        text = Text(terminal(f"{name}: ") if name and not detail else "")
+        text.append(terminal(body))
         if finding.suppressed:
-            text.append(f" (accepted: {finding.reason})", style="italic")
+            text.append(f" (accepted: {terminal(finding.reason)})", style="italic")
         _indented(console, text)
 
 
@@ -129,15 +132,15 @@ def _overview(console: Console, rec: Recommendation) -> None:
     for entity in rec.entities:
         conclusions = entity.conclusions
         row = [
-            Text(entity.name, style="bold"),
-            Text(str(conclusions.get("consistency", ""))),
-            Text(str(conclusions.get("replication", ""))),
+            Text(terminal(entity.name), style="bold"),
+            Text(terminal(str(conclusions.get("consistency", "")))),
+            Text(terminal(str(conclusions.get("replication", "")))),
             Text(_quorum(entity)),
-            Text(str(conclusions.get("partitioning", ""))),
+            Text(terminal(str(conclusions.get("partitioning", "")))),
         ]
         if isolation:
-            row.append(Text(str(conclusions.get("isolation", ""))))
-        row.append(Text(_first_store(conclusions.get("datastores"))))
+            row.append(Text(terminal(str(conclusions.get("isolation", "")))))
+        row.append(Text(terminal(_first_store(conclusions.get("datastores")))))
         table.add_row(*row)
     console.print(table)
 
@@ -147,10 +150,10 @@ def _patterns(console: Console, rec: Recommendation, detail: bool) -> None:
     console.print(Text("Patterns", style="bold underline"))
     for name, group in groupby(rec.patterns, key=lambda p: p.pattern):
         members = list(group)
-        head = Text("• ").append(name, style="bold")
-        head.append(" for " + ", ".join(p.subject for p in members))
+        head = Text("• ").append(terminal(name), style="bold")
+        head.append(" for " + ", ".join(terminal(p.subject) for p in members))
         if members[0].scaffold:
-            head.append(f"  (scaffold {members[0].scaffold})", style="green")
+            head.append(f"  (scaffold {terminal(members[0].scaffold)})", style="green")
         console.print(head)
         if detail:
             for reason in _distinct_reasons(members):
@@ -167,15 +170,15 @@ def _entity_panels(console: Console, rec: Recommendation, req: Requirements | No
         rules = {r.field: r.rule for r in entity.because}
         for field, value in entity.conclusions.items():
             shown = "\n".join(value) if field == "datastores" and value else show(field, value)
-            table.add_row(FIELD_LABELS.get(field, field), Text(shown),
-                          Text(rules.get(field, "")))
+            table.add_row(FIELD_LABELS.get(field, field), Text(terminal(shown)),
+                          Text(terminal(rules.get(field, ""))))
         reasons = [Text("• ").append(_reason(r)) for r in entity.because]
         console.print(
             Panel(
                 Group(table, Text(""), *reasons),
-                title=Text(entity.name, style="bold"),
+                title=Text(terminal(entity.name), style="bold"),
                 title_align="left",
-                subtitle=Text(entity.path),
+                subtitle=Text(terminal(entity.path)),
                 subtitle_align="right",
             )
         )
@@ -189,14 +192,14 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
            locate: Locator | None = None) -> None:
     """The report. `locate` places findings in the file; with the requirements, the
     diagrams also show regions and sagas; `quiet` stops after the findings."""
-    console.print(Text(verdict(rec, fail_on), style="bold"))
+    console.print(Text(terminal(verdict(rec, fail_on), one_line=True), style="bold"))
     _findings(console, rec, req, locate, detail)
     if quiet:
         return
     console.print()
     if detail:
         if rec.description:
-            console.print(Text(rec.description, style="dim"))
+            console.print(Text(terminal(rec.description), style="dim"))
         style = diagrams.Style(
             max(MIN_WIDTH, min(console.width, DEFAULT_WIDTH)),
             ascii=not console.encoding.lower().startswith("utf"),

@@ -2,8 +2,9 @@
 them where the markdown is shown, beside the ASCII pictures that read anywhere.
 
 Every name comes from the requirements file, so it only ever appears inside a quoted
-label, with the characters Mermaid would read (`"`, `<`, `>`, `#`, `;`, backticks and
-line breaks) written as its entity codes; node ids are generated (`n0`, `n1`, ...).
+label: first escaped as for a terminal line (`escape.terminal`: no control character,
+no workflow command), then with the characters Mermaid would read (`"`, `<`, `>`, `#`,
+`;`, backticks) written as its entity codes; node ids are generated (`n0`, `n1`, ...).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from ..model.requirements import Requirements
 from ..recommendation import EntityAdvice, Recommendation
+from .escape import terminal
 
 _CODES = {
     '"': "#quot;",
@@ -29,7 +31,8 @@ _SAGA_PATTERNS = ("saga-orchestration", "saga-choreography")
 def label(text: str) -> str:
     """User text as a quoted Mermaid label that cannot end the label or open markup."""
     # One pass: the codes themselves hold `#` and `;`, which must not be coded again.
-    return '"' + "".join(_CODES.get(char, char) for char in text) + '"'
+    safe = terminal(text, one_line=True)
+    return '"' + "".join(_CODES.get(char, char) for char in safe) + '"'
 
 
 def replication(advice: EntityAdvice) -> str:
