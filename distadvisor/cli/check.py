@@ -127,7 +127,12 @@ def check(
         if quiet and chosen is CheckFormat.text:
             return "".join(text.splitlines(keepends=True)[:-1])  # the findings, no summary
         if verbose and chosen is CheckFormat.text:
-            listed = "".join(f"{r.file}: {r.status(report.fail_on)}\n" for r in report.results)
+            from ..render.escape import terminal
+
+            listed = "".join(
+                terminal(f"{r.file}: {r.status(report.fail_on)}", one_line=True) + "\n"
+                for r in report.results
+            )
             return listed + text
         return text
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import Location
 from ..pipeline import Report
+from .escape import json_document
 from .sarif import INPUT_RULE, fingerprint, relative_uri
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
@@ -55,4 +56,5 @@ def render(report: Report, root: Path | None = None) -> str:
                         base,
                     )
                 )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    # Lossless for a program reading it, and no line a CI log could act on.
+    return json_document(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"
