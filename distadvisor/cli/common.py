@@ -139,8 +139,9 @@ def settings(
             tuple(select if select is not None else config.select),
             tuple(ignore if ignore is not None else config.ignore),
         )
-        selection.check([r.id for r in ruleset.of_kind("finding")],
-                        "command line" if flags else config.source)
+        if selection.select or selection.ignore:
+            selection.check([r.id for r in ruleset.of_kind("finding")],
+                            "command line" if flags else config.source)
         patterns = (
             tuple((Path.cwd(), p) for p in exclude) if exclude is not None
             else tuple((config.folder, p) for p in config.exclude)

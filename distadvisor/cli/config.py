@@ -2,7 +2,7 @@
 
 As ruff does, the closest folder (from the working directory up to the repository
 root) holding either file wins, distadvisor.toml before pyproject.toml; a
-pyproject.toml without the table is passed over. Paths in the file are relative to
+pyproject.toml that never says `tool.distadvisor` is passed over unread. Paths in the file are relative to
 the file's folder. Command-line flags win over the file. tomllib is imported only
 when a file is there to read.
 
@@ -43,13 +43,22 @@ def find(start: Path | None = None) -> Config:
         if own.is_file():
             return _parse(own, _read(own), "")
         project = folder / "pyproject.toml"
-        if project.is_file():
+        # Parsed only when it names the table: most projects' pyproject.toml has none, and
+        # tomllib reads character by character on the start-up path of every command.
+        if project.is_file() and b"tool.distadvisor" in _bytes(project):
             table = _read(project).get("tool", {}).get("distadvisor")
             if table is not None:
                 return _parse(project, table, "tool.distadvisor.")
         if (folder / ".git").exists():
             break
     return Config()
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _read(path: Path) -> dict[str, Any]:
