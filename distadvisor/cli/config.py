@@ -2,9 +2,9 @@
 
 As ruff does, the closest folder (from the working directory up to the repository
 root) holding either file wins, distadvisor.toml before pyproject.toml; a
-pyproject.toml that never says `tool.distadvisor` is passed over unread. Paths in the file are relative to
-the file's folder. Command-line flags win over the file. tomllib is imported only
-when a file is there to read.
+pyproject.toml that never says `tool.distadvisor` is passed over unread. Paths in
+the file are relative to the file's folder. Command-line flags win over the file.
+tomllib is imported only when a file is there to read.
 
     [tool.distadvisor]
     rules = ["design-rules"]          # extra rule folders (--rules)
