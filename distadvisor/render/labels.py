@@ -16,6 +16,7 @@ FIELD_LABELS = {
     "partitioning": "Partitioning",
     "conflict_resolution": "Conflicts",
     "datastores": "Datastores",
+    "isolation": "Isolation",
 }
 
 

@@ -1,10 +1,10 @@
 """The report people read in a terminal. rich handles width, colour and NO_COLOR.
 
-By default it opens with the answer: one line of verdict and counts, the findings at
-their `file:line:column`, one table with a row per kind of data, and the patterns one
-line each, so a shipped example fits on a screen or two. `detail` adds what the
-answer rests on: a panel per kind of data with every conclusion and the rule behind
-it, the reasons, the diagrams, and every finding's full text.
+By default it opens with the answer: one line of verdict and counts, the findings that
+fail the run at their `file:line:column`, one table with a row per kind of data, the
+other findings, and the patterns one line each, so a shipped example fits on a screen.
+`detail` adds what the answer rests on: a panel per kind of data with every conclusion
+and the rule behind it, the reasons, the diagrams, and every finding's full text.
 
 Every string from the requirements or the rules goes in as `Text`, never as markup,
 so a name or message containing `[brackets]` prints as written, and through
@@ -13,7 +13,7 @@ so a name or message containing `[brackets]` prints as written, and through
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -68,10 +68,10 @@ def subject_name(req: Requirements | None, path: str) -> str:
     return str(getattr(items[key[1]], "name", ""))
 
 
-def _findings(console: Console, rec: Recommendation, req: Requirements | None,
+def _findings(console: Console, findings: Sequence[Finding], req: Requirements | None,
               locate: Locator | None, detail: bool) -> None:
     """Each finding where it sits, then its rule's summary (or its full text in detail)."""
-    for finding in rec.findings:
+    for finding in findings:
         where = locate(finding) if locate else Location(path=finding.path)
         spot = ":".join(str(p) for p in (_shown_path(where.file), where.line, where.column) if p)
         head = Text(terminal(f"{spot or finding.path or '(system)'}: ", one_line=True))
@@ -117,31 +117,30 @@ def _quorum(entity: EntityAdvice) -> str:
 
 
 def _overview(console: Console, rec: Recommendation) -> None:
-    """One row per kind of data: the conclusions a reader looks for first. Values from
-    the vocabulary never break mid-word; names and stores wrap."""
-    isolation = any("isolation" in e.conclusions for e in rec.entities)
+    """One row per kind of data: the conclusions a reader looks for first, two to a
+    cell (isolation under consistency, n/w/r under replication) so the row fits 80
+    columns without cutting a word of the vocabulary; names and stores wrap."""
     table = Table(box=None, padding=(0, 1, 0, 0), show_edge=False, header_style="bold")
     table.add_column("Data", no_wrap=True)
-    table.add_column("Consistency", no_wrap=True)
-    table.add_column("Replication", overflow="fold")
-    table.add_column("n/w/r", no_wrap=True)
+    table.add_column("Consistency\nIsolation", no_wrap=True)
+    table.add_column("Replication\nn/w/r", no_wrap=True)
     table.add_column("Partitioning", no_wrap=True)
-    if isolation:
-        table.add_column("Isolation", overflow="fold")
     table.add_column("First store", overflow="fold")
     for entity in rec.entities:
-        conclusions = entity.conclusions
-        row = [
+        c = entity.conclusions
+        consistency = str(c.get("consistency", ""))
+        if "isolation" in c:
+            consistency += f"\n{c['isolation']}"
+        replication = str(c.get("replication", ""))
+        if _quorum(entity):
+            replication += f"\n{_quorum(entity)}"
+        table.add_row(
             Text(terminal(entity.name), style="bold"),
-            Text(terminal(str(conclusions.get("consistency", "")))),
-            Text(terminal(str(conclusions.get("replication", "")))),
-            Text(_quorum(entity)),
-            Text(terminal(str(conclusions.get("partitioning", "")))),
-        ]
-        if isolation:
-            row.append(Text(terminal(str(conclusions.get("isolation", "")))))
-        row.append(Text(terminal(_first_store(conclusions.get("datastores")))))
-        table.add_row(*row)
+            Text(terminal(consistency)),
+            Text(terminal(replication)),
+            Text(terminal(str(c.get("partitioning", "")))),
+            Text(terminal(_first_store(c.get("datastores")))),
+        )
     console.print(table)
 
 
@@ -193,11 +192,22 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
     """The report. `locate` places findings in the file; with the requirements, the
     diagrams also show regions and sagas; `quiet` stops after the findings."""
     console.print(Text(terminal(verdict(rec, fail_on), one_line=True), style="bold"))
-    _findings(console, rec, req, locate, detail)
+    if quiet or detail:
+        _findings(console, rec.findings, req, locate, detail)
+    else:
+        # What fails the run comes first, then the answer, then the other findings.
+        failing = rec.failing(fail_on)
+        _findings(console, failing, req, locate, detail)
+        console.print()
+        _overview(console, rec)
+        rest = [f for f in rec.findings if f not in failing]
+        if rest:
+            console.print()
+            _findings(console, rest, req, locate, detail)
     if quiet:
         return
-    console.print()
     if detail:
+        console.print()
         if rec.description:
             console.print(Text(terminal(rec.description), style="dim"))
         style = diagrams.Style(
@@ -205,8 +215,6 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
             ascii=not console.encoding.lower().startswith("utf"),
         )
         _entity_panels(console, rec, req, style)
-    else:
-        _overview(console, rec)
     if rec.patterns:
         console.print()
         _patterns(console, rec, detail)
