@@ -86,8 +86,11 @@ def advise(
         sys.stdout.write(renderer.render(rec))
     elif fmt is Format.markdown:
         from ..render import markdown
+        from ..simulate.predict import predict
 
-        sys.stdout.write(markdown.render(rec, req=req, ascii=not stdout_draws_boxes()))
+        prediction = guard(lambda: predict(rec, req))
+        sys.stdout.write(markdown.render(
+            rec, req=req, ascii=not stdout_draws_boxes(), prediction=prediction))
     else:
         from rich.console import Console
 

@@ -8,10 +8,12 @@ from ..diagrams import system as diagrams
 from ..model.requirements import Requirements
 from ..recommendation import EntityAdvice, Recommendation
 from ..scaffold.specs import default_options
+from ..simulate.prediction import Prediction
 from . import mermaid
 from .escape import markdown as cell
 from .escape import markdown_code, terminal
 from .labels import FIELD_LABELS, show
+from .prediction import render_markdown
 
 
 def code(text: str) -> str:
@@ -45,9 +47,11 @@ def _options(entity: EntityAdvice) -> list[str]:
 
 
 def render(rec: Recommendation, today: datetime.date | None = None,
-           req: Requirements | None = None, *, ascii: bool = False) -> str:
+           req: Requirements | None = None, *, ascii: bool = False,
+           prediction: Prediction | None = None) -> str:
     """The ADR; with the requirements, the diagrams also show regions and sagas; with
-    `ascii`, they are drawn in 7-bit ASCII."""
+    `ascii`, they are drawn in 7-bit ASCII; with a `prediction`, it gains a "Predicted
+    behaviour" section."""
     style = diagrams.Style(ascii=ascii)
     day = (today or datetime.date.today()).isoformat()
     lines = [
@@ -99,6 +103,8 @@ def render(rec: Recommendation, today: datetime.date | None = None,
         rec, style, breaker_options))
     for title, chart in mermaid.system(rec, req, breaker_options):
         lines += _mermaid(title, chart)
+    if prediction is not None:
+        lines += ["", render_markdown(prediction).rstrip()]
     lines += ["", "## Consequences and open findings", ""]
     if rec.findings:
         lines += [
