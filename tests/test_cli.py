@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from distadvisor.model.vocabulary import CAP, CONSISTENCY, PACELC, PATTERNS, REPLICATION
+from distadvisor.model.vocabulary import (
+    CAP,
+    CONSISTENCY,
+    ISOLATION,
+    PACELC,
+    PATTERNS,
+    REPLICATION,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -30,8 +37,9 @@ def test_json_matches_the_contract(cli: CLI, example: Path) -> None:
     for advice in doc["entities"].values():
         assert list(advice) == [
             "consistency", "cap", "pacelc", "replication", "quorum", "partitioning",
-            "conflict_resolution", "datastores", "because",
+            "conflict_resolution", "datastores", "isolation", "because",
         ]
+        assert advice["isolation"] in ISOLATION
         assert advice["consistency"] in CONSISTENCY and advice["cap"] in CAP
         assert advice["pacelc"] in PACELC and advice["replication"] in REPLICATION
         assert set(advice["quorum"]) == {"n", "w", "r"}

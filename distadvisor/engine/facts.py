@@ -124,6 +124,8 @@ def schema_for(scope: str) -> dict[str, Type]:
         schema["entity.freshness"] = _fact_type(entity_types["freshness"])
         schema["entity.write_rate"] = Type("number", nullable=True)
         schema["entity.read_rate"] = Type("number", nullable=True)
+        # Isolation: the data that shares a transaction with this one, both directions.
+        schema["entity.transaction_partners"] = LIST
     elif scope == "service":
         schema |= _section_types("service", Service)
         schema |= {"service.callers": LIST, "service.index": NUMBER, "service.declared": BOOL}
@@ -213,6 +215,16 @@ def _services(req: Requirements) -> Iterator[tuple[Service, str, bool]]:
             yield Service(name=name), path, False
 
 
+def _transaction_partners(req: Requirements, entity: Entity) -> list[str]:
+    """The kinds of data updated in one transaction with this one, whichever of the two
+    names the other in `transactional_with`, in file order."""
+    return [
+        other.name
+        for other in req.data
+        if other.name in entity.transactional_with or entity.name in other.transactional_with
+    ]
+
+
 def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
     """The subjects of one scope, in file order, each with its facts."""
     system = _system_facts(req)
@@ -229,6 +241,7 @@ def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
                 "entity.freshness": entity.effective_freshness,
                 "entity.write_rate": writes,
                 "entity.read_rate": reads,
+                "entity.transaction_partners": _transaction_partners(req, entity),
             }
             yield Subject(scope, entity.name, f"data[{i}]", facts)
     elif scope == "service":

@@ -11,7 +11,7 @@ from typing import Any
 
 from .availability import Failures
 from .availability import predict as predict_availability
-from .catalogue import Catalogue, Store
+from .catalogue import Catalogue, Needs, Store
 from .conditions import BOOL, LIST, NUMBER, STRING, Function, Type
 from .figures import Figures
 from .network import NetworkTable
@@ -157,6 +157,68 @@ def store_levels(catalogue: Catalogue, store: str | None) -> list[str]:
     return [level.name for level in found.levels] if found else []
 
 
+# --- datastores: what a kind of data needs of a store -------------------------------
+
+_NULLABLE_NUMBER = Type("number", nullable=True)
+_NEEDS_PARAMS = (
+    STRING,  # consistency
+    STRING,  # pacelc
+    STRING,  # replication
+    STRING,  # conflict_resolution
+    STRING,  # isolation
+    STRING,  # access
+    _NULLABLE_NUMBER,  # size_gb
+    _NULLABLE_NUMBER,  # writes per second
+    LIST,  # region names
+    NUMBER,  # region count
+    STRING,  # writes_from
+    STRING,  # partitioning (ranking only)
+    STRING,  # mutability
+    BOOL,  # hot_keys
+)
+_NEEDS_DOC = (
+    "consistency, pacelc, replication, conflict_resolution, isolation, access, size_gb,"
+    " writes_per_sec, region_names, region_count, writes_from, partitioning, mutability,"
+    " hot_keys"
+)
+
+
+def _needs(*args: Any) -> Needs:
+    """The arguments of the datastores functions, in their order, as one value."""
+    consistency, pacelc, replication, conflicts, isolation, access = (str(a) for a in args[:6])
+    size, writes, names, count, writes_from, partitioning, mutability, hot_keys = args[6:]
+    return Needs(
+        consistency=consistency,
+        pacelc=pacelc,
+        replication=replication,
+        conflicts=conflicts,
+        isolation=isolation,
+        access=access,
+        size_gb=None if size is None else float(size),
+        writes_per_sec=None if writes is None else float(writes),
+        region_names=tuple(names or ()),
+        region_count=int(count),
+        writes_from=str(writes_from),
+        partitioning=str(partitioning),
+        mutability=str(mutability),
+        hot_keys=bool(hot_keys),
+    )
+
+
+def isolation_settings(catalogue: Catalogue, offered: list[str], wanted: str) -> str:
+    """`Store: setting` for each offered store (`Store (level)`) that has a setting for
+    `wanted` isolation; empty when no transaction spans more than one write."""
+    if wanted == "n/a":
+        return ""
+    settings = []
+    for entry in offered or ():
+        store = next((s for s in catalogue.stores if entry.startswith(f"{s.name} (")), None)
+        setting = store.isolation_setting(wanted) if store else None
+        if store is not None and setting is not None:
+            settings.append(f"{store.name}: {setting}")
+    return "; ".join(settings)
+
+
 def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) -> bool:
     """Whether the first recommended store splits data by `scheme` itself, so the
     application need not route keys; false with no store to rely on."""
@@ -168,6 +230,19 @@ def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) 
         None,
     )
     return store is not None and scheme in store.partitioning
+
+
+def first_store_notes(catalogue: Catalogue, offered: list[str]) -> str:
+    """The documented notes of the first offered store and its setting, as a sentence
+    that follows another (leading space); empty when it has none."""
+    first = (offered or [""])[0]
+    store = next((s for s in catalogue.stores if first.startswith(f"{s.name} (")), None)
+    if store is None:
+        return ""
+    level = next((lv for lv in store.levels if first == f"{store.name} ({lv.name})"), None)
+    limits = (*store.limits, *(level.limits if level else ()))
+    notes = list(dict.fromkeys(lim.note for lim in limits if lim.kind == "note"))
+    return f" Design for {store.name}'s documented limits: {'; '.join(notes)}." if notes else ""
 
 
 def build(
@@ -230,10 +305,31 @@ def build(
             " best-placed leader.",
         ),
         "datastores": Function(
-            (STRING, STRING, STRING, STRING, STRING),
+            _NEEDS_PARAMS,
             LIST,
-            catalogue.matching,
-            "datastores(consistency, pacelc, replication, partitioning, conflict_resolution).",
+            lambda *args: list(catalogue.select(_needs(*args)).stores),
+            "datastores(" + _NEEDS_DOC + "): stores with a setting that delivers what the"
+            " data needs, within their documented limits, simplest first, as `Store (setting)`.",
+        ),
+        "datastores_why": Function(
+            _NEEDS_PARAMS,
+            STRING,
+            lambda *args: catalogue.select(_needs(*args)).explain(),
+            "datastores_why(same arguments): why no store fits, or which stores a documented"
+            " limit keeps off the list; empty when there is nothing to say.",
+        ),
+        "first_store_notes": Function(
+            (LIST,),
+            STRING,
+            lambda offered: first_store_notes(catalogue, offered),
+            "first_store_notes(datastores): the documented notes of the first offered store.",
+        ),
+        "isolation_settings": Function(
+            (LIST, STRING),
+            STRING,
+            lambda offered, wanted: isolation_settings(catalogue, offered, wanted),
+            "isolation_settings(datastores, isolation): each offered store's setting for that"
+            " isolation level.",
         ),
         "partitions_itself": Function(
             (LIST, STRING),
