@@ -21,6 +21,7 @@ EXPECTED = {
     "order_platform_breaker.py", "test_order_platform_breaker.py",
     "place_order_saga.py", "test_place_order_saga.py",
     "order_platform_ring.py", "test_order_platform_ring.py",
+    "order_platform_retry.py", "test_order_platform_retry.py",
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import breaker, canvas, cluster, partitioning, saga
+from . import breaker, canvas, cluster, partitioning, resilience, saga
 
 WIDTH = 80
 # The example a ring scaffold draws: it is not tied to any data yet.
@@ -31,6 +31,8 @@ def draw(pattern: str, class_name: str, options: Mapping[str, object]) -> str:
     """The pattern's diagram for these resolved options; "" for a pattern without one."""
     if pattern == "circuit-breaker":
         return breaker.draw(options, width=WIDTH, ascii=True)
+    if pattern == "retry-backoff":
+        return resilience.retry(options, width=WIDTH)
     if pattern == "saga":
         steps = options["steps"]
         assert isinstance(steps, tuple)

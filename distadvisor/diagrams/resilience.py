@@ -1,0 +1,53 @@
+"""Diagrams of the resilience scaffolds, drawn from their options: what a call goes
+through, with the numbers the options chose."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import canvas
+
+# Attempts drawn one per row; later ones are summarised in a single row.
+_MAX_ROWS = 5
+
+
+def _seconds(value: object) -> str:
+    number = float(str(value))
+    return f"{number:g} s"
+
+
+def retry(options: Mapping[str, object], *, width: int) -> str:
+    """A call's attempts and the waits between them, and what ends the retries early."""
+    attempts = int(str(options["max_attempts"]))
+    base = float(str(options["base_delay"]))
+    cap = float(str(options["max_delay"]))
+    full = options["jitter"] == "full"
+    out = ["call(func)", "  |"]
+    for attempt in range(1, min(attempts, _MAX_ROWS) + 1):
+        if attempt == attempts:
+            out.append(f"  attempt {attempt} --retryable error--> raise the last error")
+            break
+        if full:
+            wait = f"wait random 0 .. {min(cap, base * 2 ** (attempt - 1)):g} s"
+        elif attempt == 1:
+            wait = f"wait random {base:g} .. {min(cap, 3 * base):g} s"
+        else:
+            wait = f"wait random {base:g} .. 3 x previous wait (<= {cap:g} s)"
+        out += [f"  attempt {attempt} --retryable error--> {wait}", "  |"]
+    else:
+        out.append(f"  ... up to attempt {attempts}, waits capped at {cap:g} s")
+    out += ["", "  any attempt --success--> its result; any other error --> raised at once", ""]
+    stops = ["a wait would end after the deadline (remaining() tells the callee)",
+             f"the error's Retry-After is over max_delay ({cap:g} s)"]
+    if float(str(options["budget_ratio"])) > 0:
+        stops.insert(0, f"retries in the last {options['budget_window']} s would exceed "
+                        f"{float(str(options['budget_ratio'])):g} x calls + "
+                        f"{options['min_retries']}")
+    out += canvas.wrap("Retries stop early when:", width)
+    for stop in stops:
+        out += canvas.wrap(stop, width, "  - ", "    ")
+    timeout = float(str(options["timeout"]))
+    if timeout > 0:
+        out += ["", *canvas.wrap(f"Each call has a deadline {_seconds(timeout)} from its start, "
+                                 "or the caller's, if earlier.", width)]
+    return canvas.finish(out, width)
