@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import requirements_from
 from typer.testing import Result
 
 from distadvisor.errors import InputError
 from distadvisor.resources import templates_dir
-from distadvisor.scaffold.plan import camel_case
+from distadvisor.scaffold.plan import camel_case, hop_timeouts
 from distadvisor.scaffold.specs import load_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,10 @@ EXPECTED = {
     "place_order_saga.py", "test_place_order_saga.py",
     "order_platform_ring.py", "test_order_platform_ring.py",
     "order_platform_retry.py", "test_order_platform_retry.py",
+    *(f"{prefix}{service}_timeout.py" for prefix in ("", "test_") for service in (
+        "orders", "catalog", "inventory", "payments", "shipping", "payment_provider",
+        "carrier_api",
+    )),
 }
 
 
@@ -33,6 +38,10 @@ def test_writes_each_scaffolded_pattern_once(cli: CLI, tmp_path: Path) -> None:
     # The saga's steps come from the transaction in the requirements.
     assert "--steps reserve_inventory,charge_payment,ship_order" in saga
     assert "class PlaceOrderSaga" in saga
+    # Each hop's timeout is its share of the 200 ms budget down the call graph:
+    # storefront calls two services, orders three.
+    assert "--timeout 0.1 " in (tmp_path / "orders_timeout.py").read_text()
+    assert "--timeout 0.033 " in (tmp_path / "payment_provider_timeout.py").read_text()
 
 
 def test_dry_run_writes_nothing(cli: CLI, tmp_path: Path) -> None:
@@ -123,3 +132,23 @@ def test_keyword_steps_become_identifiers(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert cli("advise", str(req), "--format", "json", "--scaffold", str(out)).exit_code == 0
     assert "--steps class_,def_,import_" in (out / "t_saga.py").read_text()
+
+
+def test_hop_timeouts_share_the_budget_down_the_call_graph() -> None:
+    req = requirements_from({
+        "data": [{"name": "orders"}],
+        "latency_budget_ms": {"read": 40, "write": 120},
+        "services": [
+            {"name": "edge", "calls": ["a", "b", "c"]},
+            {"name": "a", "calls": ["d"]},
+            {"name": "b", "calls": ["d", "a"]},
+            {"name": "d", "calls": ["b"]},  # a cycle back to b
+        ],
+    })
+    assert hop_timeouts(req) == {"edge": 0.12, "a": 0.04, "b": 0.04, "c": 0.04, "d": 0.02}
+
+
+def test_hop_timeouts_need_a_budget() -> None:
+    req = requirements_from({"data": [{"name": "orders"}],
+                             "services": [{"name": "a", "calls": ["b"]}]})
+    assert hop_timeouts(req) == {}

@@ -51,3 +51,20 @@ def retry(options: Mapping[str, object], *, width: int) -> str:
         out += ["", *canvas.wrap(f"Each call has a deadline {_seconds(timeout)} from its start, "
                                  "or the caller's, if earlier.", width)]
     return canvas.finish(out, width)
+
+
+def timeout(options: Mapping[str, object], *, width: int) -> str:
+    """How a call's deadline is the earlier of the caller's and the hop's own."""
+    seconds = _seconds(options["timeout"])
+    bar = 44
+    own = max(len(seconds) + 12, bar // 2)
+    out = [
+        "caller's deadline (scope)  |" + "-" * bar + "|",
+        "this hop's timeout         |" + f" {seconds} ".center(own, "-") + "|",
+        "the call runs with         |" + " the earlier ".center(own, "-") + "|",
+        "",
+        *canvas.wrap("Inside the call, remaining() and current().timeout(cap) give what "
+                     "is left, for the callee's own socket and HTTP timeouts; a deeper "
+                     "hop can only shorten the deadline, never extend it.", width),
+    ]
+    return canvas.finish(out, width)
