@@ -27,6 +27,8 @@ EXPECTED = {
         "orders", "catalog", "inventory", "payments", "shipping", "payment_provider",
         "carrier_api",
     )),
+    *(f"{prefix}{service}_bulkhead.py" for prefix in ("", "test_")
+      for service in ("orders", "storefront")),
 }
 
 
@@ -42,6 +44,9 @@ def test_writes_each_scaffolded_pattern_once(cli: CLI, tmp_path: Path) -> None:
     # storefront calls two services, orders three.
     assert "--timeout 0.1 " in (tmp_path / "orders_timeout.py").read_text()
     assert "--timeout 0.033 " in (tmp_path / "payment_provider_timeout.py").read_text()
+    # A bulkhead compartment for each service a service calls.
+    bulkhead = (tmp_path / "orders_bulkhead.py").read_text()
+    assert "--dependencies inventory,payments,shipping" in bulkhead
 
 
 def test_dry_run_writes_nothing(cli: CLI, tmp_path: Path) -> None:

@@ -68,3 +68,25 @@ def timeout(options: Mapping[str, object], *, width: int) -> str:
                      "hop can only shorten the deadline, never extend it.", width),
     ]
     return canvas.finish(out, width)
+
+
+def bulkhead(class_name: str, options: Mapping[str, object], *, width: int) -> str:
+    """One compartment per dependency, each with its slots and its wait queue."""
+    deps = options["dependencies"]
+    assert isinstance(deps, tuple)
+    slots, queue = options["max_concurrent"], options["max_queue"]
+    wait = _seconds(options["queue_timeout"])
+    names = canvas.abbreviate(deps or (class_name,), width - 40, canvas.charset(True))
+    out = ["caller threads / tasks", "  |"]
+    for name in deps or (class_name,):
+        out.append(f"  +--> [<= {queue} wait <= {wait}] -> [<= {slots} run] --> "
+                   f"{names.shown[name]}")
+    out += [
+        "",
+        *canvas.wrap("A call that finds every slot taken waits in the queue; with the "
+                     "queue full, or after the wait, it is rejected with "
+                     "BulkheadFullError (counted) and never made. A slow dependency "
+                     "fills only its own compartment.", width),
+        *names.lines(width),
+    ]
+    return canvas.finish(out, width)

@@ -33,6 +33,8 @@ def draw(pattern: str, class_name: str, options: Mapping[str, object]) -> str:
         return breaker.draw(options, width=WIDTH, ascii=True)
     if pattern == "retry-backoff":
         return resilience.retry(options, width=WIDTH)
+    if pattern == "bulkhead":
+        return resilience.bulkhead(class_name, options, width=WIDTH)
     if pattern == "timeout":
         return resilience.timeout(options, width=WIDTH)
     if pattern == "saga":
