@@ -29,6 +29,8 @@ EXPECTED = {
     )),
     *(f"{prefix}{service}_bulkhead.py" for prefix in ("", "test_")
       for service in ("orders", "storefront")),
+    *(f"{prefix}{service}_rate_limiter.py" for prefix in ("", "test_")
+      for service in ("payment_provider", "carrier_api")),
 }
 
 

@@ -90,3 +90,23 @@ def bulkhead(class_name: str, options: Mapping[str, object], *, width: int) -> s
         *names.lines(width),
     ]
     return canvas.finish(out, width)
+
+
+def rate_limiter(options: Mapping[str, object], *, width: int) -> str:
+    """A key's bucket: how much it admits at once, how fast it refills, what a
+    refused request gets."""
+    burst, rate = options["burst"], float(str(options["rate"]))
+    where = ("one bucket per key in Redis, shared by every process"
+             if options["backend"] == "redis" else
+             f"one bucket per key, at most {options['max_keys']} keys in this process")
+    out = [
+        f"request(key) --> [ up to {burst} at once, refilled {rate:g}/s ] --> admitted",
+        "                     |",
+        "                     | empty",
+        "                     v",
+        "                  refused: acquire() raises RateLimitedError(retry_after),",
+        "                           try_acquire() returns False, wait() sleeps",
+        "",
+        *canvas.wrap(f"{options['algorithm']}: {where}.", width),
+    ]
+    return canvas.finish(out, width)
