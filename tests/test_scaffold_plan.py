@@ -23,6 +23,7 @@ EXPECTED = {
     "place_order_saga.py", "test_place_order_saga.py",
     "order_platform_ring.py", "test_order_platform_ring.py",
     "order_platform_retry.py", "test_order_platform_retry.py",
+    "order_platform_idempotency.py", "test_order_platform_idempotency.py",
     *(f"{prefix}{service}_timeout.py" for prefix in ("", "test_") for service in (
         "orders", "catalog", "inventory", "payments", "shipping", "payment_provider",
         "carrier_api",

@@ -110,3 +110,25 @@ def rate_limiter(options: Mapping[str, object], *, width: int) -> str:
         *canvas.wrap(f"{options['algorithm']}: {where}.", width),
     ]
     return canvas.finish(out, width)
+
+
+def idempotency(options: Mapping[str, object], *, width: int) -> str:
+    """What run(key, request, func) does with each state a key can be in."""
+    wait = float(str(options["wait"]))
+    busy = (f"wait <= {wait:g} s, then RequestInProgressError"
+            if wait else "RequestInProgressError (retry later)")
+    out = [
+        "run(key, request, func)",
+        "  |",
+        "  +-- key new, expired, or its marker older than the lease",
+        "  |     --> mark in progress --> func() --> store the result, return it",
+        "  |                                  +--> func raises: release the key",
+        "  +-- same request, done         --> the stored result (func not run)",
+        f"  +-- same request, in progress  --> {busy}",
+        "  +-- different request          --> IdempotencyKeyReusedError",
+        "",
+        *canvas.wrap(f"Keys and results are kept {_seconds(options['ttl'])}; a marker "
+                     f"older than {_seconds(options['lease'])} is presumed abandoned.",
+                     width),
+    ]
+    return canvas.finish(out, width)

@@ -37,6 +37,8 @@ def draw(pattern: str, class_name: str, options: Mapping[str, object]) -> str:
         return resilience.bulkhead(class_name, options, width=WIDTH)
     if pattern == "rate-limiter":
         return resilience.rate_limiter(options, width=WIDTH)
+    if pattern == "idempotency-key":
+        return resilience.idempotency(options, width=WIDTH)
     if pattern == "timeout":
         return resilience.timeout(options, width=WIDTH)
     if pattern == "saga":
