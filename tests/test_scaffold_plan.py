@@ -24,6 +24,7 @@ EXPECTED = {
     "order_platform_ring.py", "test_order_platform_ring.py",
     "order_platform_retry.py", "test_order_platform_retry.py",
     "order_platform_idempotency.py", "test_order_platform_idempotency.py",
+    "order_platform_outbox.py", "test_order_platform_outbox.py",
     *(f"{prefix}{service}_timeout.py" for prefix in ("", "test_") for service in (
         "orders", "catalog", "inventory", "payments", "shipping", "payment_provider",
         "carrier_api",

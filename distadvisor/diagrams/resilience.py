@@ -132,3 +132,27 @@ def idempotency(options: Mapping[str, object], *, width: int) -> str:
                      width),
     ]
     return canvas.finish(out, width)
+
+
+def outbox(options: Mapping[str, object], *, width: int) -> str:
+    """The business write and its message in one transaction, and the relay."""
+    relays = ("relays (FOR UPDATE SKIP LOCKED)" if options["store"] == "postgresql"
+              else "relay (one per database)")
+    out = [
+        "your transaction                        the outbox table",
+        "  UPDATE orders ...        --commit-->  | id | message_id | aggregate | ...",
+        "  enqueue(conn, ...)       (together)   |  pending until published    |",
+        "                                                    |",
+        f"                                      {relays}",
+        f"                                        up to {options['batch_size']} per round, in "
+        "order",
+        "                                        per aggregate",
+        "                                                    |",
+        "                                                    v",
+        "                                  publisher(message): Kafka, SNS, HTTP...",
+        "",
+        *canvas.wrap("At least once: a message may be published again after a crash, "
+                     "with the same message_id for consumers to drop duplicates. A "
+                     "failed message holds back only its own aggregate.", width),
+    ]
+    return canvas.finish(out, width)

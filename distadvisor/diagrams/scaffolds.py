@@ -39,6 +39,8 @@ def draw(pattern: str, class_name: str, options: Mapping[str, object]) -> str:
         return resilience.rate_limiter(options, width=WIDTH)
     if pattern == "idempotency-key":
         return resilience.idempotency(options, width=WIDTH)
+    if pattern == "outbox":
+        return resilience.outbox(options, width=WIDTH)
     if pattern == "timeout":
         return resilience.timeout(options, width=WIDTH)
     if pattern == "saga":
