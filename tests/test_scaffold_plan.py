@@ -25,6 +25,7 @@ EXPECTED = {
     "order_platform_retry.py", "test_order_platform_retry.py",
     "order_platform_idempotency.py", "test_order_platform_idempotency.py",
     "order_platform_outbox.py", "test_order_platform_outbox.py",
+    "product_catalog_cache.py", "test_product_catalog_cache.py",
     *(f"{prefix}{service}_timeout.py" for prefix in ("", "test_") for service in (
         "orders", "catalog", "inventory", "payments", "shipping", "payment_provider",
         "carrier_api",
@@ -161,3 +162,16 @@ def test_hop_timeouts_need_a_budget() -> None:
     req = requirements_from({"data": [{"name": "orders"}],
                              "services": [{"name": "a", "calls": ["b"]}]})
     assert hop_timeouts(req) == {}
+
+
+def test_a_cache_lives_no_longer_than_the_staleness_bound(cli: CLI, tmp_path: Path) -> None:
+    req = tmp_path / "req.yaml"
+    req.write_text(
+        "version: 1\nsystem: shop\n"
+        "data:\n  - {name: prices, stale_reads: bounded, max_staleness_s: 2.5,"
+        " read_write_ratio: 40, access: point}\n"
+    )
+    out = tmp_path / "out"
+    result = cli("advise", str(req), "--format", "json", "--scaffold", str(out))
+    assert result.exit_code == 0, result.output
+    assert "--ttl 2.5 " in (out / "prices_cache.py").read_text()

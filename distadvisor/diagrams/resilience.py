@@ -156,3 +156,24 @@ def outbox(options: Mapping[str, object], *, width: int) -> str:
                      "failed message holds back only its own aggregate.", width),
     ]
     return canvas.finish(out, width)
+
+
+def cache_aside(options: Mapping[str, object], *, width: int) -> str:
+    """A read: hit, or one load per key whatever the number of callers."""
+    ttl = float(str(options["ttl"]))
+    low = ttl * (1 - float(str(options["jitter"])))
+    negative = float(str(options["negative_ttl"]))
+    out = [
+        "get(key, loader)",
+        "  |",
+        "  +-- fresh entry ----------------------------> its value (a hit)",
+        "  +-- miss, no load running for key -----------> loader() --> store, return",
+        "  +-- miss, a load is running for key ---------> wait for that load's result",
+        "",
+        *canvas.wrap(f"Values live {low:g} .. {ttl:g} s (jittered); "
+                     + (f"None (not found) lives {negative:g} s; " if negative else
+                        "None (not found) is not cached; ")
+                     + "loader errors are never cached; invalidate(key) after a write. "
+                     f"Default backend: LRU of {options['max_entries']} entries.", width),
+    ]
+    return canvas.finish(out, width)

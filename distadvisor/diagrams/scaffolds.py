@@ -41,6 +41,8 @@ def draw(pattern: str, class_name: str, options: Mapping[str, object]) -> str:
         return resilience.idempotency(options, width=WIDTH)
     if pattern == "outbox":
         return resilience.outbox(options, width=WIDTH)
+    if pattern == "cache-aside":
+        return resilience.cache_aside(options, width=WIDTH)
     if pattern == "timeout":
         return resilience.timeout(options, width=WIDTH)
     if pattern == "saga":

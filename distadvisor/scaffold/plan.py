@@ -11,7 +11,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +83,10 @@ def hop_timeouts(req: Requirements) -> dict[str, float]:
 
 # Values an `advise.options` entry may name that no requirements field holds: each
 # is worked out from the whole requirements for one subject (None: keep the default).
-_DERIVED = {
+_DERIVED: dict[str, Callable[[Requirements, object], object]] = {
     "hop_timeout_s": lambda req, subject: hop_timeouts(req).get(getattr(subject, "name", "")),
+    # A cached copy may be as old as the data's staleness bound, never older.
+    "cache_ttl_s": lambda req, subject: getattr(subject, "max_staleness_s", None),
 }
 
 
