@@ -49,6 +49,8 @@ def test_writes_each_scaffolded_pattern_once(cli: CLI, tmp_path: Path) -> None:
     # storefront calls two services, orders three.
     assert "--timeout 0.1 " in (tmp_path / "orders_timeout.py").read_text()
     assert "--timeout 0.033 " in (tmp_path / "payment_provider_timeout.py").read_text()
+    # Retries end within the system's latency budget.
+    assert "--timeout 0.2 " in (tmp_path / "order_platform_retry.py").read_text()
     # A bulkhead compartment for each service a service calls.
     bulkhead = (tmp_path / "orders_bulkhead.py").read_text()
     assert "--dependencies inventory,payments,shipping" in bulkhead

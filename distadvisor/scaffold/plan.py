@@ -49,6 +49,12 @@ def _subject(req: Requirements, path: str) -> object | None:
     return items[index] if index < len(items) else None
 
 
+def system_budget(req: Requirements) -> float | None:
+    """The larger of the read and write latency budgets in seconds, if any is set."""
+    budgets = [b for b in (req.latency_budget_ms.read, req.latency_budget_ms.write) if b]
+    return max(round(max(budgets) / 1000, 3), 0.001) if budgets else None
+
+
 def hop_timeouts(req: Requirements) -> dict[str, float]:
     """Seconds each service may take when it is called, from the latency budget.
 
@@ -59,14 +65,14 @@ def hop_timeouts(req: Requirements) -> dict[str, float]:
     several callers one hop above it gets the smallest share; calls sideways or
     back up the graph (cycles) take no share. Empty without a budget.
     """
-    budgets = [b for b in (req.latency_budget_ms.read, req.latency_budget_ms.write) if b]
+    budget = system_budget(req)
     calls = {service.name: service.calls for service in req.services}
     called = {name for targets in calls.values() for name in targets}
     entries = [name for name in calls if name not in called]
-    if not budgets:
+    if budget is None:
         return {}
     depth = dict.fromkeys(entries, 0)
-    shares = dict.fromkeys(entries, max(budgets) / 1000)
+    shares = dict.fromkeys(entries, budget)
     order = deque(entries)
     while order:
         caller = order.popleft()
@@ -85,6 +91,8 @@ def hop_timeouts(req: Requirements) -> dict[str, float]:
 # is worked out from the whole requirements for one subject (None: keep the default).
 _DERIVED: dict[str, Callable[[Requirements, object], object]] = {
     "hop_timeout_s": lambda req, subject: hop_timeouts(req).get(getattr(subject, "name", "")),
+    # Retries of a request end within the slowest answer the system promises.
+    "system_budget_s": lambda req, subject: system_budget(req),
     # A cached copy may be as old as the data's staleness bound, never older.
     "cache_ttl_s": lambda req, subject: getattr(subject, "max_staleness_s", None),
 }
