@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .common import FailOnOption, RulesOption, Severity, advise_file, guard
+from .common import FailOnOption, RulesOption, Severity, advise_file, guard, stdout_draws_boxes
 
 
 class Format(StrEnum):
@@ -62,7 +62,7 @@ def advise(
     elif fmt is Format.markdown:
         from ..render import markdown
 
-        sys.stdout.write(markdown.render(rec, req=req))
+        sys.stdout.write(markdown.render(rec, req=req, ascii=not stdout_draws_boxes()))
     else:
         from rich.console import Console
 
