@@ -43,8 +43,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         ours = generate(Path(folder), "cache-aside", "BenchCache", {"ttl": 3600})
 
-    loads = {"generated": 0, "cachetools": 0, "cachetools + lock": 0,
-             "cachetools + condition": 0}
+    loads = {"generated": 0, "cachetools": 0, "cachetools + lock": 0, "cachetools + condition": 0}
 
     def slow(name: str) -> Callable[[], str]:
         def load() -> str:
@@ -68,13 +67,18 @@ def main() -> None:
     def read_locked(key: str) -> str:
         return slow("cachetools + lock")()
 
-    @cachetools.cached(cachetools.TTLCache(maxsize=10_000, ttl=3600),
-                       condition=threading.Condition())
+    @cachetools.cached(
+        cachetools.TTLCache(maxsize=10_000, ttl=3600), condition=threading.Condition()
+    )
     def read_conditioned(key: str) -> str:
         return slow("cachetools + condition")()
 
-    readers = {"generated": read_ours, "cachetools": read_theirs,
-               "cachetools + lock": read_locked, "cachetools + condition": read_conditioned}
+    readers = {
+        "generated": read_ours,
+        "cachetools": read_theirs,
+        "cachetools + lock": read_locked,
+        "cachetools + condition": read_conditioned,
+    }
     for read in readers.values():
         stampede(read)
 
@@ -84,8 +88,12 @@ def main() -> None:
     contenders: dict[str, Callable[[], object]] = {"bare call": bare}
     contenders |= {f"{name} hit": (lambda r=read: r("hot")) for name, read in readers.items()}
     times = {name: best_ns(func, CALLS) for name, func in contenders.items()}
-    table(f"Python {sys.version.split()[0]}, hits on one key, best of 7 x {CALLS:,}",
-          times, "bare call", "cachetools hit")
+    table(
+        f"Python {sys.version.split()[0]}, hits on one key, best of 7 x {CALLS:,}",
+        times,
+        "bare call",
+        "cachetools hit",
+    )
     print(f"{THREADS} threads missing one key together (loader takes 20 ms):")
     for name, count in loads.items():
         print(f"  {name:<24} loader ran {count} time(s)")

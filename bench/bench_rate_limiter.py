@@ -28,8 +28,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         options = {"rate": HIGH, "burst": HIGH}
         gcra = generate(Path(folder), "rate-limiter", "BenchGcra", options)
-        bucket = generate(Path(folder), "rate-limiter", "BenchBucket",
-                          {**options, "algorithm": "token-bucket"})
+        bucket = generate(
+            Path(folder), "rate-limiter", "BenchBucket", {**options, "algorithm": "token-bucket"}
+        )
     ours_gcra = gcra.BenchGcra()
     ours_bucket = bucket.BenchBucket()
     theirs = pyrate.Limiter(pyrate.Rate(10**9, pyrate.Duration.SECOND))
@@ -50,8 +51,10 @@ def main() -> None:
     }
     times = {name: best_ns(func, CALLS) for name, func in contenders.items()}
     assert ours_gcra.try_acquire("k") and ours_bucket.try_acquire("k"), "a call was refused"
-    cheapest = min(("pyrate-limiter", "limits moving window", "limits fixed window",
-                    "limits sliding counter"), key=times.__getitem__)
+    cheapest = min(
+        ("pyrate-limiter", "limits moving window", "limits fixed window", "limits sliding counter"),
+        key=times.__getitem__,
+    )
     table(
         f"Python {sys.version.split()[0]}, admitted calls on one key, best of 7 x {CALLS:,}"
         f"; reference: {cheapest}",

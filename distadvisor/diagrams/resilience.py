@@ -37,19 +37,30 @@ def retry(options: Mapping[str, object], *, width: int) -> str:
     else:
         out.append(f"  ... up to attempt {attempts}, waits capped at {cap:g} s")
     out += ["", "  any attempt --success--> its result; any other error --> raised at once", ""]
-    stops = ["a wait would end after the deadline (remaining() tells the callee)",
-             f"the error's Retry-After is over max_delay ({cap:g} s)"]
+    stops = [
+        "a wait would end after the deadline (remaining() tells the callee)",
+        f"the error's Retry-After is over max_delay ({cap:g} s)",
+    ]
     if float(str(options["budget_ratio"])) > 0:
-        stops.insert(0, f"retries in the last {options['budget_window']} s would exceed "
-                        f"{float(str(options['budget_ratio'])):g} x calls + "
-                        f"{options['min_retries']}")
+        stops.insert(
+            0,
+            f"retries in the last {options['budget_window']} s would exceed "
+            f"{float(str(options['budget_ratio'])):g} x calls + "
+            f"{options['min_retries']}",
+        )
     out += canvas.wrap("Retries stop early when:", width)
     for stop in stops:
         out += canvas.wrap(stop, width, "  - ", "    ")
     timeout = float(str(options["timeout"]))
     if timeout > 0:
-        out += ["", *canvas.wrap(f"Each call has a deadline {_seconds(timeout)} from its start, "
-                                 "or the caller's, if earlier.", width)]
+        out += [
+            "",
+            *canvas.wrap(
+                f"Each call has a deadline {_seconds(timeout)} from its start, "
+                "or the caller's, if earlier.",
+                width,
+            ),
+        ]
     return canvas.finish(out, width)
 
 
@@ -63,9 +74,12 @@ def timeout(options: Mapping[str, object], *, width: int) -> str:
         "this hop's timeout         |" + f" {seconds} ".center(own, "-") + "|",
         "the call runs with         |" + " the earlier ".center(own, "-") + "|",
         "",
-        *canvas.wrap("Inside the call, remaining() and current().timeout(cap) give what "
-                     "is left, for the callee's own socket and HTTP timeouts; a deeper "
-                     "hop can only shorten the deadline, never extend it.", width),
+        *canvas.wrap(
+            "Inside the call, remaining() and current().timeout(cap) give what "
+            "is left, for the callee's own socket and HTTP timeouts; a deeper "
+            "hop can only shorten the deadline, never extend it.",
+            width,
+        ),
     ]
     return canvas.finish(out, width)
 
@@ -79,14 +93,18 @@ def bulkhead(class_name: str, options: Mapping[str, object], *, width: int) -> s
     names = canvas.abbreviate(deps or (class_name,), width - 40, canvas.charset(True))
     out = ["caller threads / tasks", "  |"]
     for name in deps or (class_name,):
-        out.append(f"  +--> [<= {queue} wait <= {wait}] -> [<= {slots} run] --> "
-                   f"{names.shown[name]}")
+        out.append(
+            f"  +--> [<= {queue} wait <= {wait}] -> [<= {slots} run] --> {names.shown[name]}"
+        )
     out += [
         "",
-        *canvas.wrap("A call that finds every slot taken waits in the queue; with the "
-                     "queue full, or after the wait, it is rejected with "
-                     "BulkheadFullError (counted) and never made. A slow dependency "
-                     "fills only its own compartment.", width),
+        *canvas.wrap(
+            "A call that finds every slot taken waits in the queue; with the "
+            "queue full, or after the wait, it is rejected with "
+            "BulkheadFullError (counted) and never made. A slow dependency "
+            "fills only its own compartment.",
+            width,
+        ),
         *names.lines(width),
     ]
     return canvas.finish(out, width)
@@ -96,9 +114,11 @@ def rate_limiter(options: Mapping[str, object], *, width: int) -> str:
     """A key's bucket: how much it admits at once, how fast it refills, what a
     refused request gets."""
     burst, rate = options["burst"], float(str(options["rate"]))
-    where = ("one bucket per key in Redis, shared by every process"
-             if options["backend"] == "redis" else
-             f"one bucket per key, at most {options['max_keys']} keys in this process")
+    where = (
+        "one bucket per key in Redis, shared by every process"
+        if options["backend"] == "redis"
+        else f"one bucket per key, at most {options['max_keys']} keys in this process"
+    )
     out = [
         f"request(key) --> [ up to {burst} at once, refilled {rate:g}/s ] --> admitted",
         "                     |",
@@ -115,8 +135,11 @@ def rate_limiter(options: Mapping[str, object], *, width: int) -> str:
 def idempotency(options: Mapping[str, object], *, width: int) -> str:
     """What run(key, request, func) does with each state a key can be in."""
     wait = float(str(options["wait"]))
-    busy = (f"wait <= {wait:g} s, then RequestInProgressError"
-            if wait else "RequestInProgressError (retry later)")
+    busy = (
+        f"wait <= {wait:g} s, then RequestInProgressError"
+        if wait
+        else "RequestInProgressError (retry later)"
+    )
     out = [
         "run(key, request, func)",
         "  |",
@@ -127,17 +150,22 @@ def idempotency(options: Mapping[str, object], *, width: int) -> str:
         f"  +-- same request, in progress  --> {busy}",
         "  +-- different request          --> IdempotencyKeyReusedError",
         "",
-        *canvas.wrap(f"Keys and results are kept {_seconds(options['ttl'])}; a marker "
-                     f"older than {_seconds(options['lease'])} is presumed abandoned.",
-                     width),
+        *canvas.wrap(
+            f"Keys and results are kept {_seconds(options['ttl'])}; a marker "
+            f"older than {_seconds(options['lease'])} is presumed abandoned.",
+            width,
+        ),
     ]
     return canvas.finish(out, width)
 
 
 def outbox(options: Mapping[str, object], *, width: int) -> str:
     """The business write and its message in one transaction, and the relay."""
-    relays = ("relays (FOR UPDATE SKIP LOCKED)" if options["store"] == "postgresql"
-              else "relay (one per database)")
+    relays = (
+        "relays (FOR UPDATE SKIP LOCKED)"
+        if options["store"] == "postgresql"
+        else "relay (one per database)"
+    )
     out = [
         "your transaction                        the outbox table",
         "  UPDATE orders ...        --commit-->  | id | message_id | aggregate | ...",
@@ -151,9 +179,12 @@ def outbox(options: Mapping[str, object], *, width: int) -> str:
         "                                                    v",
         "                                  publisher(message): Kafka, SNS, HTTP...",
         "",
-        *canvas.wrap("At least once: a message may be published again after a crash, "
-                     "with the same message_id for consumers to drop duplicates. A "
-                     "failed message holds back only its own aggregate.", width),
+        *canvas.wrap(
+            "At least once: a message may be published again after a crash, "
+            "with the same message_id for consumers to drop duplicates. A "
+            "failed message holds back only its own aggregate.",
+            width,
+        ),
     ]
     return canvas.finish(out, width)
 
@@ -170,10 +201,16 @@ def cache_aside(options: Mapping[str, object], *, width: int) -> str:
         "  +-- miss, no load running for key -----------> loader() --> store, return",
         "  +-- miss, a load is running for key ---------> wait for that load's result",
         "",
-        *canvas.wrap(f"Values live {low:g} .. {ttl:g} s (jittered); "
-                     + (f"None (not found) lives {negative:g} s; " if negative else
-                        "None (not found) is not cached; ")
-                     + "loader errors are never cached; invalidate(key) after a write. "
-                     f"Default backend: LRU of {options['max_entries']} entries.", width),
+        *canvas.wrap(
+            f"Values live {low:g} .. {ttl:g} s (jittered); "
+            + (
+                f"None (not found) lives {negative:g} s; "
+                if negative
+                else "None (not found) is not cached; "
+            )
+            + "loader errors are never cached; invalidate(key) after a write. "
+            f"Default backend: LRU of {options['max_entries']} entries.",
+            width,
+        ),
     ]
     return canvas.finish(out, width)
