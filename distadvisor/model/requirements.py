@@ -533,9 +533,8 @@ class _Validator:
                 path, "too few entries", f"at least {meta['min_items']}", f"{len(raw)}"
             )
         if meta.get("max_items") is not None and len(raw) > meta["max_items"]:
-            return self.fail(
-                path, "too many entries", f"at most {meta['max_items']}", f"{len(raw)}"
-            )
+            self.problem(path, "too many entries", f"at most {meta['max_items']}", f"{len(raw)}")
+            return _INVALID
         item_meta = {"help": meta["help"], "name": item is str}
         items = [self.value(item, item_meta, v, (*path, i)) for i, v in enumerate(raw)]
         if any(v is _INVALID for v in items):
