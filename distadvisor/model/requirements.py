@@ -652,6 +652,12 @@ def from_document(doc: Document) -> Requirements:
     return req
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether text holds control characters requirement text may not (rule files are
+    held to the same rule: their messages reach the same terminals and reports)."""
+    return _CONTROL.search(text) is not None
+
+
 def load(path: str) -> Requirements:
     """Load and validate a requirements file (`-` reads standard input)."""
     from . import yamlsource
