@@ -150,3 +150,35 @@ def test_unreadable_files_and_folders_are_reported(
         f"{tmp_path / 'locked'}: cannot read: Permission denied",
         f"{tmp_path / 'secret.yaml'}: cannot read: Permission denied",
     ]
+
+
+MERGES = (
+    "a: &a {k: 1, only_a: 1}\nb: &b {k: 2, only_b: 2}\nc: &c {<<: *b, k: 3}\n"
+    "x: {<<: [*a, *b]}\ny: {<<: [*b, *a], own: 0}\nz: {<<: [*c, *a], k: 9}\n"
+)
+SPEC = {  # the YAML merge-key spec: own keys win, then earlier mappings of the list
+    "x": {"k": 1, "only_a": 1, "only_b": 2},
+    "y": {"k": 2, "only_b": 2, "only_a": 1, "own": 0},
+    "z": {"k": 9, "only_b": 2, "only_a": 1},
+}
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+def test_merge_keys_mean_the_same_whatever_the_pyyaml(
+    monkeypatch: pytest.MonkeyPatch, loader: str
+) -> None:
+    """Merge keys are applied by our composer from the parser's events: neither
+    PyYAML's composer nor its constructor's flattening (whose order changed in 6.0.4)
+    takes part, with libyaml's parser or the pure-Python one."""
+    import yaml
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("PyYAML's merge handling was used")
+
+    monkeypatch.setattr(yaml.constructor.SafeConstructor, "flatten_mapping", refuse)
+    monkeypatch.setattr(yaml.composer.Composer, "compose_node", refuse)
+    if not hasattr(yaml, loader):
+        pytest.skip(f"PyYAML built without {loader}")
+    monkeypatch.setattr(yamlsource, "_SAFE_LOADER", getattr(yaml, loader))
+    data = yamlsource.parse(MERGES, "m.yaml").data
+    assert {key: data[key] for key in SPEC} == SPEC
