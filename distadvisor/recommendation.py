@@ -111,10 +111,18 @@ class Recommendation(NamedTuple):
         accepted = list(accepted)
         if not accepted:
             return self
-        findings = []
-        for finding in self.findings:
-            match = next((a for a in accepted if a.covers(finding.rule, finding.path)), None)
-            if match is not None:
-                finding = finding._replace(suppressed=True, reason=match.reason)
-            findings.append(finding)
-        return self._replace(findings=tuple(findings))
+        return self._replace(findings=accept_findings(self.findings, accepted))
+
+
+def accept_findings(
+    findings: Iterable[Finding], accepted: Iterable[Acceptance]
+) -> tuple[Finding, ...]:
+    """`findings` with those the file accepts (`accept:`) marked suppressed."""
+    accepted = list(accepted)
+    out = []
+    for finding in findings:
+        match = next((a for a in accepted if a.covers(finding.rule, finding.path)), None)
+        if match is not None:
+            finding = finding._replace(suppressed=True, reason=match.reason)
+        out.append(finding)
+    return tuple(out)

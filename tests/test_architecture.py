@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("render", "questionnaire"),
     ("scaffold",),
     ("diagrams",),
+    ("simulate",),
     ("pipeline",),
     ("engine",),
     ("recommendation",),

@@ -22,6 +22,7 @@ _LAZY_COMMANDS = {
     "schema": ("schema", "schema"),
     "diagram": ("diagram", "diagram"),
     "init": ("init", "init"),
+    "simulate": ("simulate", "simulate"),
 }
 
 

@@ -1,0 +1,101 @@
+"""Availability of a quorum when replicas fail alone, with their zone, or with their region.
+
+Replicas are spread round-robin over the regions the design spans, then over each
+region's zones. A region or a zone that is down takes all its replicas with it, so the
+number of reachable replicas is computed exactly as a convolution: per zone a binomial
+over its nodes, per region the zones' sum (or nothing when the region is down), and over
+regions their sum. Leader-based designs also lose the time a failover takes after the
+leader's node fails.
+"""
+
+from __future__ import annotations
+
+from math import comb
+from typing import NamedTuple
+
+from .data import Failures
+
+SECONDS_PER_YEAR = 365.25 * 24 * 3600
+
+
+def _add(a: list[float], b: list[float]) -> list[float]:
+    """The distribution of the sum of two independent counts."""
+    out = [0.0] * (len(a) + len(b) - 1)
+    for i, pa in enumerate(a):
+        for j, pb in enumerate(b):
+            out[i + j] += pa * pb
+    return out
+
+
+def placement(n: int, regions: int, zones_per_region: int) -> list[list[int]]:
+    """Replicas per zone, per region: replica i goes to region i % regions, then to the
+    next zone of that region in turn."""
+    layout = [[0] * zones_per_region for _ in range(regions)]
+    for i in range(n):
+        region = i % regions
+        zone = (i // regions) % zones_per_region
+        layout[region][zone] += 1
+    return layout
+
+
+def reachable(n: int, regions: int, failures: Failures) -> list[float]:
+    """P(k replicas reachable) for k = 0..n."""
+    total = [1.0]
+    for zones in placement(n, regions, failures.zones_per_region):
+        in_region = [1.0]
+        for count in zones:
+            if count == 0:
+                continue
+            p = failures.node_up
+            nodes = [comb(count, k) * p**k * (1 - p) ** (count - k) for k in range(count + 1)]
+            down = 1 - failures.zone_up
+            zone = [failures.zone_up * x + (down if k == 0 else 0.0) for k, x in enumerate(nodes)]
+            in_region = _add(in_region, zone)
+        region_down = 1 - failures.region_up
+        in_region = [
+            failures.region_up * x + (region_down if k == 0 else 0.0)
+            for k, x in enumerate(in_region)
+        ]
+        total = _add(total, in_region)
+    return total
+
+
+def at_least(distribution: list[float], needed: int) -> float:
+    return sum(distribution[needed:]) if needed < len(distribution) else 0.0
+
+
+def failover_loss(scheme: str, failures: Failures) -> float:
+    """The share of time writes wait for a new leader after the leader's node fails."""
+    seconds = failures.failover_s.get(scheme, 0.0)
+    return min(1.0, failures.node_failures_per_year * seconds / SECONDS_PER_YEAR)
+
+
+class Availability(NamedTuple):
+    read: float  # probability an operation can be served, 0..1
+    write: float
+
+
+def predict(
+    scheme: str, n: int, w: int, r: int, regions: int, failures: Failures
+) -> Availability:
+    """Read and write availability of a design with `n` replicas over `regions` regions.
+
+    Leaderless: w (or r) replicas must be reachable (a sloppy quorum would accept
+    stand-ins and raise this, at the cost of the consistency w + r > n promises).
+    Consensus: a majority, with the leader among it after a failover; reads at the
+    leader need the same. Leader-follower: writes need the leader (any survivor after a
+    failover), reads any replica. Multi-leader: any replica for both.
+    """
+    dist = reachable(n, regions, failures)
+    loss = failover_loss(scheme, failures)
+    if scheme == "leaderless":
+        return Availability(at_least(dist, r), at_least(dist, w))
+    if scheme == "multi-leader":
+        return Availability(at_least(dist, 1), at_least(dist, 1))
+    if scheme in ("consensus", "chain"):
+        majority = n // 2 + 1 if scheme == "consensus" else 1
+        write = at_least(dist, max(majority, w)) * (1 - loss)
+        return Availability(write, write)
+    # leader-follower: synchronous followers must acknowledge too
+    write = at_least(dist, max(1, w)) * (1 - loss)
+    return Availability(at_least(dist, 1), write)

@@ -1,0 +1,189 @@
+"""Predictions for a recommended (or declared) design: staleness, availability, latency.
+
+For each kind of data the design is the one `advise` recommends, or the one the file
+declares under `design:`. Staleness (PBS t-visibility) is predicted where reads can be
+stale: leaderless quorums that do not intersect, and reads from asynchronous or
+follower replicas. Trials are seeded, so a run is reproducible; by default their number
+grows until the 99.9th percentile of visibility is known to within 15 %.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+from ..engine.catalogue import NetworkTable, load_network
+from ..model.requirements import Entity, Requirements
+from ..recommendation import EntityAdvice, Recommendation, accept_findings
+from ..resources import rules_dir
+from . import availability as avail
+from .amplification import amplification
+from .data import Failures, Latency, Profile, load_failures, load_latency
+from .findings import cheapest_quorum, findings, load_thresholds
+from .prediction import EntityPrediction, Percentiles, Prediction, Staleness
+from .wars import Design, Samples, quantile, simulate
+
+# Adaptive trials: start here, double until the 99.9th percentile's 95 % interval is
+# within TOLERANCE of it, or the cap is reached.
+FIRST_TRIALS = 5_000
+MAX_TRIALS = 40_000
+TOLERANCE = 0.15
+
+
+def _design_of(advice: EntityAdvice, entity: Entity) -> tuple[str, int, int, int]:
+    """(replication, n, w, r): the declared design where the file gives one."""
+    quorum = advice.conclusions.get("quorum") or {}
+    scheme = str(advice.conclusions.get("replication") or "leader-follower-async")
+    n, w, r = int(quorum.get("n", 3)), int(quorum.get("w", 1)), int(quorum.get("r", 1))
+    design = entity.design
+    if design is not None:
+        scheme = design.replication or scheme
+        n = design.replication_factor or n
+        w = design.w or w
+        r = design.r or r
+    n = max(1, n)
+    return scheme, n, min(max(1, w), n), min(max(1, r), n)
+
+
+def _reads(scheme: str, consistency: str) -> str:
+    if scheme == "leaderless":
+        return "fastest"
+    if scheme == "multi-leader":
+        return "nearest"
+    strong = consistency in ("linearizable", "sequential")
+    return "leader" if strong or scheme == "chain" else "nearest"
+
+
+def _regions(scheme: str, n: int, req: Requirements) -> int:
+    """How many regions the replicas span: all deployment regions (up to n) when writes
+    come from every region, the protocol spans regions, or a region loss must be survived."""
+    count = req.deployment.region_count
+    spans = (
+        req.deployment.writes_from == "all-regions"
+        or scheme in ("leaderless", "multi-leader")
+        or req.availability.region_failure_tolerated
+    )
+    return min(count, n) if count > 1 and spans else 1
+
+
+def _distance(
+    n: int, regions: int, req: Requirements, network: NetworkTable, latency: Latency,
+    failures: Failures,
+) -> tuple[tuple[float, ...], ...]:
+    """One-way delay between the places of every two replicas (see Design)."""
+    names = list(req.deployment.region_names)
+    zones = failures.zones_per_region
+    place = [(i % regions, (i // regions) % zones) for i in range(n)]
+
+    def between(a: tuple[int, int], b: tuple[int, int]) -> float:
+        if a[0] != b[0]:
+            if a[0] < len(names) and b[0] < len(names):
+                return network.between(names[a[0]], names[b[0]]) / 2
+            return network.default_ms / 2
+        return latency.cross_zone_one_way_ms if a[1] != b[1] else 0.0
+
+    return tuple(tuple(between(a, b) for b in place) for a in place)
+
+
+def _run(design: Design, profile: Profile, trials: int | None, rng: random.Random) -> Samples:
+    """A fixed number of trials, or as many as the 99.9th percentile needs (doubling)."""
+    if trials is not None:
+        return simulate(design, profile, trials, rng)
+    count = FIRST_TRIALS
+    while True:
+        samples = simulate(design, profile, count, rng)
+        if count >= MAX_TRIALS or _settled(samples.visible_after):
+            return samples
+        count *= 2
+
+
+def _settled(ordered: list[float], p: float = 0.999) -> bool:
+    """Whether the p-quantile's 95 % interval (order statistics) is within TOLERANCE."""
+    size = len(ordered)
+    spread = 1.96 * math.sqrt(size * p * (1 - p))
+    low = quantile(ordered, max(0.0, (size * p - spread) / size))
+    high = quantile(ordered, min(1.0, (size * p + spread) / size))
+    middle = quantile(ordered, p)
+    return high - low <= TOLERANCE * max(middle, 1e-3)
+
+
+def _staleness(samples: Samples, bound_s: float | None) -> Staleness:
+    top = quantile(samples.visible_after, 0.999)
+    steps = [top * k / 10 for k in range(11)] if top > 0 else [0.0]
+    return Staleness(
+        consistent_at_commit=samples.consistent_at(0.0),
+        bound_s=bound_s,
+        consistent_at_bound=None if bound_s is None else samples.consistent_at(bound_s * 1000),
+        visible_99_ms=quantile(samples.visible_after, 0.99),
+        visible_999_ms=top,
+        curve=tuple((t, samples.consistent_at(t)) for t in steps),
+    )
+
+
+def predict(
+    rec: Recommendation,
+    req: Requirements,
+    *,
+    seed: int = 0,
+    trials: int | None = None,
+    profile: str | None = None,
+) -> Prediction:
+    """Predict every kind of data's behaviour under its design, and retry amplification."""
+    latency, failures, thresholds = load_latency(), load_failures(), load_thresholds()
+    network = load_network(rules_dir() / "data" / "network.yaml")
+    chosen = latency.profiles[profile or latency.default_profile]
+    entities = {e.name: e for e in req.data}
+    out = []
+    cheapest: dict[str, tuple[int, int, int]] = {}
+    for index, advice in enumerate(rec.entities):
+        entity = entities[advice.name]
+        scheme, n, w, r = _design_of(advice, entity)
+        consistency = str(advice.conclusions.get("consistency", "eventual"))
+        reads = _reads(scheme, consistency)
+        regions = _regions(scheme, n, req)
+        design = Design(
+            n, w, r, _distance(n, regions, req, network, latency, failures),
+            leader=scheme not in ("leaderless", "multi-leader"), reads=reads,
+            readers_everywhere=True,
+        )
+        # One stream per kind of data: adding one never changes another's figures.
+        samples = _run(design, chosen, trials, random.Random(f"{seed}:{index}:{advice.name}"))
+        can_be_stale = reads == "nearest" or (reads == "fastest" and w + r <= n)
+        staleness = _staleness(samples, entity.max_staleness_s) if can_be_stale else None
+        if staleness is not None and staleness.consistent_at_bound is not None \
+                and staleness.consistent_at_bound < thresholds.visible_share:
+            bound_ms = (entity.max_staleness_s or 0) * 1000
+            cheapest[advice.name] = cheapest_quorum(
+                n, design, chosen, bound_ms, thresholds.visible_share, seed)
+        availability = avail.predict(scheme, n, w, r, regions, failures)
+        out.append(
+            EntityPrediction(
+                name=advice.name,
+                path=advice.path,
+                replication=scheme,
+                n=n,
+                w=w,
+                r=r,
+                regions=regions,
+                reads=reads,
+                staleness=staleness,
+                read_availability=availability.read,
+                write_availability=availability.write,
+                read_ms=Percentiles(quantile(samples.read, 0.5), quantile(samples.read, 0.99)),
+                write_ms=Percentiles(quantile(samples.write, 0.5), quantile(samples.write, 0.99)),
+                trials=len(samples.visible_after),
+            )
+        )
+    calls = {s.name: s.calls for s in req.services}
+    prediction = Prediction(
+        system=rec.system,
+        profile=chosen.name,
+        seed=seed,
+        entities=tuple(out),
+        retries=tuple(amplification(calls, failures.attempts_per_call, failures.retry_budget)),
+        attempts_per_call=failures.attempts_per_call,
+        retry_budget=failures.retry_budget,
+        findings=(),
+    )
+    found = findings(prediction, req, thresholds, cheapest)
+    return prediction._replace(findings=accept_findings(found, req.accept))
