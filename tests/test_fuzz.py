@@ -22,7 +22,6 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
-
 from fuzz import drive, mutator
 
 CI = bool(os.environ.get("CI"))
@@ -82,9 +81,7 @@ def _of(found: Found, kinds: tuple[str, ...]) -> Found:
     return [(text, f) for text, f in found if f.kind in kinds]
 
 
-def test_no_input_crashes_hangs_or_runs_away_in_process(
-    in_process: Found, tmp_path: Path
-) -> None:
+def test_no_input_crashes_hangs_or_runs_away_in_process(in_process: Found, tmp_path: Path) -> None:
     bad = _of(in_process, RUNAWAY)
     assert not bad, _save(bad, tmp_path)
 

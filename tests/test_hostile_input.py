@@ -182,3 +182,22 @@ def test_merge_keys_mean_the_same_whatever_the_pyyaml(
     monkeypatch.setattr(yamlsource, "_SAFE_LOADER", getattr(yaml, loader))
     data = yamlsource.parse(MERGES, "m.yaml").data
     assert {key: data[key] for key in SPEC} == SPEC
+
+
+def test_the_terminal_report_says_when_a_file_is_too_large_for_it(tmp_path: Path, cli: CLI) -> None:
+    from distadvisor.cli.advise import TEXT_REPORT_MAX_DATA
+
+    many = TEXT_REPORT_MAX_DATA + 1
+    file = tmp_path / "big.yaml"
+    file.write_text(
+        "version: 1\nsystem: big\ndata:\n" + "".join(f"  - {{name: d{i}}}\n" for i in range(many)),
+        encoding="utf-8",
+    )
+    out = tmp_path / "scaffolds"
+    result = cli("advise", str(file), "--scaffold", str(out))
+    assert result.exit_code == 2
+    assert f"too many kinds of data for the terminal report; expected at most {many - 1}" in (
+        result.output
+    )
+    assert not out.exists()  # refused before anything is written
+    assert cli("advise", str(file), "--format", "json").exit_code in (0, 1)

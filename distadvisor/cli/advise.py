@@ -13,7 +13,27 @@ from typing import Annotated
 
 import typer
 
-from .common import FailOnOption, RulesOption, Severity, advise_file, guard
+from .common import FailOnOption, RulesOption, Severity, advise_file, fail, guard
+
+# The terminal report draws a panel and two diagrams for each kind of data, several
+# milliseconds each: past this many it would scroll for minutes. JSON and markdown,
+# and `check`, take every kind of data a file may hold.
+TEXT_REPORT_MAX_DATA = 500
+
+
+def _fits_the_terminal(file: str, kinds_of_data: int) -> None:
+    if kinds_of_data > TEXT_REPORT_MAX_DATA:
+        from ..errors import InputError, Location
+
+        fail(
+            InputError.single(
+                "too many kinds of data for the terminal report",
+                Location("<stdin>" if file == "-" else file, path="data"),
+                expected=f"at most {TEXT_REPORT_MAX_DATA}; use --format json or markdown,"
+                " or distadvisor check",
+                found=str(kinds_of_data),
+            )
+        )
 
 
 class Format(StrEnum):
@@ -45,6 +65,8 @@ def advise(
 ) -> None:
     """Recommend an architecture for a requirements file, with the reasons."""
     rec, req = advise_file(file, rules)
+    if fmt is Format.text:  # refused before anything is written
+        _fits_the_terminal(file, len(rec.entities))
     if scaffold_dir is not None:
         from ..scaffold import plan, specs
 

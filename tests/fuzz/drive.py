@@ -164,8 +164,13 @@ def command_line(args: list[str], stdin: str | None = None) -> list[Finding]:
     """One run of the distadvisor command in a fresh process."""
     where = " ".join(args[:1] + [a for a in args[1:] if a.startswith("--format")])
     with tempfile.NamedTemporaryFile(suffix=".rusage") as usage:
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "100",
-               "DISTADVISOR_FUZZ_RUSAGE": usage.name}
+        env = {
+            **os.environ,
+            "PYTHONIOENCODING": "utf-8",
+            "NO_COLOR": "1",
+            "COLUMNS": "100",
+            "DISTADVISOR_FUZZ_RUSAGE": usage.name,
+        }
         try:
             done = subprocess.run(
                 [sys.executable, "-c", _WRAPPER, *args],
@@ -210,10 +215,20 @@ def cli_run(text: str, choice: int, folder: Path) -> list[Finding]:
     if choice % 4 == 2:
         value = text.splitlines()[0] if text.strip() else ""
         with tempfile.TemporaryDirectory() as out:
-            return command_line(["init", "--defaults", "--data", "system=s", "--data",
-                                 f"data[0].name={value[:200]}", "--data",
-                                 f"availability.target={value[-100:]}",
-                                 "--out", str(Path(out) / "r.yaml")])
+            return command_line(
+                [
+                    "init",
+                    "--defaults",
+                    "--data",
+                    "system=s",
+                    "--data",
+                    f"data[0].name={value[:200]}",
+                    "--data",
+                    f"availability.target={value[-100:]}",
+                    "--out",
+                    str(Path(out) / "r.yaml"),
+                ]
+            )
     return command_line(["check", str(file), f"--format={formats[choice % 6]}"])
 
 

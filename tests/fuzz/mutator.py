@@ -110,8 +110,11 @@ HOSTILE_SCALARS = [
 ]
 
 # Finding rules a file may accept (with a reason, which reports print).
-ACCEPTABLE = ["findings.money-last-write-wins", "findings.external-unprotected",
-              "findings.undeclared-service"]
+ACCEPTABLE = [
+    "findings.money-last-write-wins",
+    "findings.external-unprotected",
+    "findings.undeclared-service",
+]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -166,14 +169,42 @@ def _alike(rng: random.Random, old: Any) -> Any:
     if isinstance(old, bool):
         return not old
     if isinstance(old, int | float):
-        return rng.choice([0, 1, -1, 2, 3, 5, 50, 51, 99.999, 100, 101, 1e15, 1e-9, 0.5,
-                           old * 10, old + 1])
+        return rng.choice(
+            [0, 1, -1, 2, 3, 5, 50, 51, 99.999, 100, 101, 1e15, 1e-9, 0.5, old * 10, old + 1]
+        )
     if isinstance(old, str):
-        return rng.choice([*HOSTILE_TEXTS, "never", "bounded", "tolerated", "merge", "reject",
-                           "last-write-wins", "hash", "range", "geographic", "none", "causal",
-                           "total", "consensus", "chain", "leaderless", "multi-leader",
-                           "all-regions", "one-region", "QUORUM", "ALL", "ONE", "Cassandra",
-                           "cassandra", "PostgreSQL", "etcd", old + "_2", old.upper()])
+        return rng.choice(
+            [
+                *HOSTILE_TEXTS,
+                "never",
+                "bounded",
+                "tolerated",
+                "merge",
+                "reject",
+                "last-write-wins",
+                "hash",
+                "range",
+                "geographic",
+                "none",
+                "causal",
+                "total",
+                "consensus",
+                "chain",
+                "leaderless",
+                "multi-leader",
+                "all-regions",
+                "one-region",
+                "QUORUM",
+                "ALL",
+                "ONE",
+                "Cassandra",
+                "cassandra",
+                "PostgreSQL",
+                "etcd",
+                old + "_2",
+                old.upper(),
+            ]
+        )
     if isinstance(old, list) and old:
         return [*old, *rng.sample(old, 1)] if rng.random() < 0.5 else old[:-1]
     return _hostile_value(rng)
@@ -197,8 +228,23 @@ def _hostile_value(rng: random.Random) -> Any:
     if choice == 6:
         return [f"name_{i}" for i in range(rng.choice([0, 1, 2, 101, 500]))]
     if choice == 7:
-        return rng.choice(["never", "bounded", "tolerated", "merge", "reject", "hash", "geo",
-                           "consensus", "chain", "all-regions", "QUORUM", "ONE", "ALL"])
+        return rng.choice(
+            [
+                "never",
+                "bounded",
+                "tolerated",
+                "merge",
+                "reject",
+                "hash",
+                "geo",
+                "consensus",
+                "chain",
+                "all-regions",
+                "QUORUM",
+                "ONE",
+                "ALL",
+            ]
+        )
     if choice == 8:
         return rng.choice(["a", "svc", "payments", "orders", "data[0]", "services[0]"])
     if choice == 9:
@@ -251,18 +297,31 @@ def _structural(rng: random.Random, text: str) -> str | None:
             parent[last] = _hostile_value(rng)
         elif action == 3 and isinstance(parent, dict):  # rename a key
             value = parent.pop(last)
-            parent[rng.choice(HOSTILE_TEXTS + ["unknown", "name", "calls", "design"])] = value
+            parent[rng.choice([*HOSTILE_TEXTS, "unknown", "name", "calls", "design"])] = value
         elif action == 4 and isinstance(parent, list):  # duplicate an entry
             parent.insert(last, parent[last])
         elif action == 5 and isinstance(parent, dict):  # add a field beside it
-            field = rng.choice(["description", "reason", "name", "calls", "residency",
-                                "protected_by", "steps", "services", "accept", "level"])
+            field = rng.choice(
+                [
+                    "description",
+                    "reason",
+                    "name",
+                    "calls",
+                    "residency",
+                    "protected_by",
+                    "steps",
+                    "services",
+                    "accept",
+                    "level",
+                ]
+            )
             parent[field] = _hostile_value(rng)
         else:
             parent[last] = [parent[last]] if rng.random() < 0.5 else {"x": parent[last]}
     try:
-        return yaml.dump(data, Dumper=_DUMPER, sort_keys=False,
-                         allow_unicode=rng.random() < 0.5, width=1000)
+        return yaml.dump(
+            data, Dumper=_DUMPER, sort_keys=False, allow_unicode=rng.random() < 0.5, width=1000
+        )
     except (yaml.YAMLError, ValueError, OverflowError):
         return None
 
@@ -287,8 +346,9 @@ def _free_text(rng: random.Random, data: dict[str, Any]) -> None:
 
 
 def _value_line(lines: list[str], rng: random.Random) -> int | None:
-    candidates = [i for i, line in enumerate(lines) if ":" in line and not line.lstrip()
-                  .startswith("#")]
+    candidates = [
+        i for i, line in enumerate(lines) if ":" in line and not line.lstrip().startswith("#")
+    ]
     return rng.choice(candidates) if candidates else None
 
 
@@ -337,10 +397,20 @@ def _merge_key(rng: random.Random, lines: list[str]) -> None:
         lines[i] = f"{indent}- &e{k}\n{indent}  {lines[i].lstrip()[2:]}"
         names.append(f"*e{k}")
     indent = " " * (len(lines[anchored[-1]]) - len(lines[anchored[-1]].lstrip()))
-    merge = rng.choice([names[0], "[" + ", ".join(names) + "]", "[" + ", ".join(names[::-1])
-                        + "]", "3", f"[{names[0]}, [1]]", "*missing", f"{{<<: {names[0]}}}"])
-    own = rng.choice(["", f"\n{indent}  name: merged_{rng.randrange(99)}",
-                      f"\n{indent}  money: true"])
+    merge = rng.choice(
+        [
+            names[0],
+            "[" + ", ".join(names) + "]",
+            "[" + ", ".join(names[::-1]) + "]",
+            "3",
+            f"[{names[0]}, [1]]",
+            "*missing",
+            f"{{<<: {names[0]}}}",
+        ]
+    )
+    own = rng.choice(
+        ["", f"\n{indent}  name: merged_{rng.randrange(99)}", f"\n{indent}  money: true"]
+    )
     lines.insert(anchored[0] + 1, f"{indent}- <<: {merge}{own}")
 
 
@@ -373,8 +443,7 @@ def _workflow_line(rng: random.Random, lines: list[str]) -> None:
         lines[:] = [line for line in lines if not line.startswith("description:")]
         lines.append(f'description: "{escaped}"')
     elif choice == 1:
-        lines.append(f"accept:\n  - rule: findings.money-last-write-wins\n"
-                     f'    reason: "{escaped}"')
+        lines.append(f'accept:\n  - rule: findings.money-last-write-wins\n    reason: "{escaped}"')
     else:
         lines.insert(rng.randrange(len(lines) + 1), "::error::" + text)
 
@@ -392,11 +461,33 @@ def _line_edit(rng: random.Random, lines: list[str]) -> None:
         lines[i] = " " * rng.randrange(7) + lines[i].lstrip()
     elif action == 3:
         j = rng.randrange(len(lines[i]) + 1)
-        char = rng.choice(["\x1b", "\x00", "\x85", "\u202e", "\t", "\r", "\ufeff", "\ud800",
-                           ":", "#", "&", "*", "!", "|", ">", "%", "@", "`", "{", "["])
+        char = rng.choice(
+            [
+                "\x1b",
+                "\x00",
+                "\x85",
+                "\u202e",
+                "\t",
+                "\r",
+                "\ufeff",
+                "\ud800",
+                ":",
+                "#",
+                "&",
+                "*",
+                "!",
+                "|",
+                ">",
+                "%",
+                "@",
+                "`",
+                "{",
+                "[",
+            ]
+        )
         lines[i] = lines[i][:j] + char + lines[i][j:]
     else:
-        lines.extend(lines[i:i + rng.randrange(1, 30)])
+        lines.extend(lines[i : i + rng.randrange(1, 30)])
 
 
 def _many_entries(rng: random.Random, lines: list[str]) -> None:
@@ -404,16 +495,32 @@ def _many_entries(rng: random.Random, lines: list[str]) -> None:
     count = rng.choice([50, 101, 300])
     if rng.random() < 0.5:
         lines.append("services:")
-        lines += [f"  - {{name: s{i}, calls: [s{(i + 1) % count}, s{(i + 7) % count}],"
-                  f" external: {str(i % 9 == 0).lower()}}}" for i in range(count)]
+        lines += [
+            f"  - {{name: s{i}, calls: [s{(i + 1) % count}, s{(i + 7) % count}],"
+            f" external: {str(i % 9 == 0).lower()}}}"
+            for i in range(count)
+        ]
     else:
-        lines.append("deployment: {regions: [" + ", ".join(f"r{i}" for i in range(count))
-                     + "], writes_from: all-regions}")
+        lines.append(
+            "deployment: {regions: ["
+            + ", ".join(f"r{i}" for i in range(count))
+            + "], writes_from: all-regions}"
+        )
 
 
 TEXT_MUTATIONS: list[Callable[[random.Random, list[str]], None]] = [
-    _replace_value, _replace_value, _replace_value, _replace_key, _anchor_alias, _merge_key,
-    _alias_bomb, _deep_nesting, _workflow_line, _workflow_line, _line_edit, _line_edit,
+    _replace_value,
+    _replace_value,
+    _replace_value,
+    _replace_key,
+    _anchor_alias,
+    _merge_key,
+    _alias_bomb,
+    _deep_nesting,
+    _workflow_line,
+    _workflow_line,
+    _line_edit,
+    _line_edit,
     _many_entries,
 ]
 
