@@ -257,15 +257,20 @@ def _hostile_value(rng: random.Random) -> Any:
     return "x" * rng.choice([0, 1, 64, 65, 300])
 
 
-def _nodes(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path to a value of the document, the root included."""
-    out = [path]
-    if isinstance(data, dict):
-        for key, value in data.items():
-            out += _nodes(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            out += _nodes(value, (*path, i))
+def _nodes(data: Any) -> list[tuple[Any, ...]]:
+    """Paths to the values of the document, the root included: the first 5,000 at most
+    30 levels deep (a seed may be deep, or share lists through aliases)."""
+    out: list[tuple[Any, ...]] = []
+    pending: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while pending and len(out) < 5_000:
+        value, path = pending.pop()
+        out.append(path)
+        if len(path) >= 30:
+            continue
+        if isinstance(value, dict):
+            pending += [(v, (*path, k)) for k, v in value.items()]
+        elif isinstance(value, list):
+            pending += [(v, (*path, i)) for i, v in enumerate(value)]
     return out
 
 
@@ -278,8 +283,16 @@ def _get(data: Any, path: tuple[Any, ...]) -> Any:
 def _structural(rng: random.Random, text: str) -> str | None:
     try:
         data = yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError:
-        return None
+    except (
+        yaml.YAMLError,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+    ):
+        return None  # a seed PyYAML's own constructor cannot build (a bad tag)
     if not isinstance(data, dict):
         return None
     for _ in range(rng.randint(1, 3)):
@@ -322,7 +335,7 @@ def _structural(rng: random.Random, text: str) -> str | None:
         return yaml.dump(
             data, Dumper=_DUMPER, sort_keys=False, allow_unicode=rng.random() < 0.5, width=1000
         )
-    except (yaml.YAMLError, ValueError, OverflowError):
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
         return None
 
 
