@@ -184,10 +184,10 @@ def test_merge_keys_mean_the_same_whatever_the_pyyaml(
     assert {key: data[key] for key in SPEC} == SPEC
 
 
-def test_the_terminal_report_says_when_a_file_is_too_large_for_it(tmp_path: Path, cli: CLI) -> None:
-    from distadvisor.cli.advise import TEXT_REPORT_MAX_DATA
+def test_the_drawn_reports_say_when_a_file_is_too_large_for_them(tmp_path: Path, cli: CLI) -> None:
+    from distadvisor.cli.advise import REPORT_MAX_DATA
 
-    many = TEXT_REPORT_MAX_DATA + 1
+    many = REPORT_MAX_DATA["text"] + 1
     file = tmp_path / "big.yaml"
     file.write_text(
         "version: 1\nsystem: big\ndata:\n" + "".join(f"  - {{name: d{i}}}\n" for i in range(many)),
@@ -196,7 +196,7 @@ def test_the_terminal_report_says_when_a_file_is_too_large_for_it(tmp_path: Path
     out = tmp_path / "scaffolds"
     result = cli("advise", str(file), "--scaffold", str(out))
     assert result.exit_code == 2
-    assert f"too many kinds of data for the terminal report; expected at most {many - 1}" in (
+    assert f"too many kinds of data for the text report; expected at most {many - 1}" in (
         result.output
     )
     assert not out.exists()  # refused before anything is written

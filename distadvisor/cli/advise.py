@@ -15,22 +15,23 @@ import typer
 
 from .common import FailOnOption, RulesOption, Severity, advise_file, fail, guard
 
-# The terminal report draws a panel and two diagrams for each kind of data, several
-# milliseconds each: past this many it would scroll for minutes. JSON and markdown,
-# and `check`, take every kind of data a file may hold.
-TEXT_REPORT_MAX_DATA = 500
+# The terminal and markdown reports draw a panel or section and two diagrams for each
+# kind of data (some 7 and 1.3 ms each): past these many the terminal would scroll for
+# minutes and the markdown outgrow any document. JSON and `check` take every kind of
+# data a file may hold.
+REPORT_MAX_DATA = {"text": 500, "markdown": 2_000}
 
 
-def _fits_the_terminal(file: str, kinds_of_data: int) -> None:
-    if kinds_of_data > TEXT_REPORT_MAX_DATA:
+def _fits_the_report(file: str, fmt: str, kinds_of_data: int) -> None:
+    limit = REPORT_MAX_DATA.get(fmt)
+    if limit is not None and kinds_of_data > limit:
         from ..errors import InputError, Location
 
         fail(
             InputError.single(
-                "too many kinds of data for the terminal report",
+                f"too many kinds of data for the {fmt} report",
                 Location("<stdin>" if file == "-" else file, path="data"),
-                expected=f"at most {TEXT_REPORT_MAX_DATA}; use --format json or markdown,"
-                " or distadvisor check",
+                expected=f"at most {limit}; use --format json, or distadvisor check",
                 found=str(kinds_of_data),
             )
         )
@@ -65,8 +66,7 @@ def advise(
 ) -> None:
     """Recommend an architecture for a requirements file, with the reasons."""
     rec, req = advise_file(file, rules)
-    if fmt is Format.text:  # refused before anything is written
-        _fits_the_terminal(file, len(rec.entities))
+    _fits_the_report(file, fmt.value, len(rec.entities))  # before anything is written
     if scaffold_dir is not None:
         from ..scaffold import plan, specs
 
