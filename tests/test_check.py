@@ -11,7 +11,7 @@ from typer.testing import Result
 
 from distadvisor import pipeline as check
 from distadvisor.engine import rules
-from distadvisor.render import github
+from distadvisor.render import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = Callable[..., Result]
@@ -170,8 +170,8 @@ def test_an_acceptance_needs_a_reason(cli: CLI, tmp_path: Path) -> None:
 
 
 def test_github_escaping() -> None:
-    assert github.escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
-    assert github.escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+    assert escape.github_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+    assert escape.github_property("a:b,c%") == "a%3Ab%2Cc%25"
 
 
 def test_github_annotations(cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,15 @@ from typing import Annotated
 
 import typer
 
-from .common import FailOnOption, RulesOption, Severity, advise_file, fail, guard
+from .common import (
+    FailOnOption,
+    RulesOption,
+    Severity,
+    advise_file,
+    fail,
+    guard,
+    stdout_draws_boxes,
+)
 
 # The terminal and markdown reports draw a panel or section and two diagrams for each
 # kind of data (some 7 and 1.3 ms each): past these many the terminal would scroll for
@@ -84,7 +92,7 @@ def advise(
     elif fmt is Format.markdown:
         from ..render import markdown
 
-        sys.stdout.write(markdown.render(rec, req=req))
+        sys.stdout.write(markdown.render(rec, req=req, ascii=not stdout_draws_boxes()))
     else:
         from rich.console import Console
 

@@ -68,14 +68,12 @@ def check(
     from ..engine import rules as rulelib
     from ..errors import InputError
     from ..resources import rules_dir
-    from .common import scaffold_names
+    from .common import fail, scaffold_names
 
     try:
         ruleset = rulelib.load([rules_dir(), *(rules or [])])
     except InputError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        raise typer.Exit(2) from None
+        fail(error)
     report = pipeline.check(
         paths,
         ruleset,

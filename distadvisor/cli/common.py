@@ -46,9 +46,23 @@ T = TypeVar("T")
 
 def fail(error: InputError) -> NoReturn:
     """Print every problem of `error` and exit with status 2."""
-    for problem in error.problems:
-        print(f"error: {problem}", file=sys.stderr)
+    from ..render.escape import terminal
+
+    for problem in error.problems:  # escaped: a problem quotes the input
+        print(f"error: {terminal(str(problem), one_line=True)}", file=sys.stderr)
     raise typer.Exit(2)
+
+
+def stdout_draws_boxes() -> bool:
+    """Whether standard output can encode box drawing; diagrams fall back to ASCII
+    where it cannot (a cp1252 or ASCII console)."""
+    from ..diagrams.canvas import UNICODE
+
+    try:
+        "".join(UNICODE).encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def guard(action: Callable[[], T]) -> T:

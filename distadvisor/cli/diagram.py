@@ -31,7 +31,7 @@ def diagram(
     from ..diagrams import system
     from ..errors import InputError
     from ..scaffold.specs import default_options
-    from .common import advise_file, fail
+    from .common import advise_file, fail, stdout_draws_boxes
 
     try:
         if kind is not None:
@@ -41,13 +41,16 @@ def diagram(
     rec, req = advise_file(file, rules)
     try:
         system.check_width(width, system.names_of(rec, req))
-        drawn = system.draw_all(rec, req, system.Style(width, ascii),
+        style = system.Style(width, ascii or not stdout_draws_boxes())
+        drawn = system.draw_all(rec, req, style,
                                  breaker_options=default_options("circuit-breaker"), kind=kind,
                                 subject=entity)
     except InputError as error:
         fail(error)
     if not drawn:
         print("no diagram of that kind for this system", file=sys.stderr)
-    sys.stdout.write("\n\n".join(d.text for d in drawn) + ("\n" if drawn else ""))
+    from ..render.escape import terminal
+
+    sys.stdout.write(terminal("\n\n".join(d.text for d in drawn)) + ("\n" if drawn else ""))
 
 

@@ -64,6 +64,18 @@ app.command()(advise)
 app.add_typer(rules_app, name="rules")
 
 
+def degrade_output() -> None:
+    """Make standard output and error print what their encoding cannot hold as escapes
+    (`\\u2500`) instead of failing: on an ASCII or cp1252 console, a report must still
+    end with the exit status of its findings, never a UnicodeEncodeError."""
+    import io
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     import signal
 
@@ -71,4 +83,5 @@ def main() -> None:
     # the pipe, rather than raising on the next write and misreporting the status.
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    degrade_output()
     app(prog_name="distadvisor")

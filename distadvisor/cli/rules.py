@@ -25,6 +25,8 @@ def rules_list(
     from rich.table import Table
     from rich.text import Text
 
+    from ..render.escape import terminal
+
     ruleset = guard(lambda: load_ruleset(rules))
     frameworks = sorted({r.framework for r in ruleset.rules})
     if framework is not None and framework not in frameworks:
@@ -42,7 +44,8 @@ def rules_list(
         if framework and rule.framework != framework:
             continue
         # Text, not markup: a rule file's strings are printed as written.
-        table.add_row(Text(rule.id), rule.scope, Text(rule.outcome_text()), str(rule.priority))
+        table.add_row(Text(terminal(rule.id)), rule.scope, Text(terminal(rule.outcome_text())),
+                      str(rule.priority))
     Console().print(table)
 
 
@@ -60,14 +63,19 @@ def rules_show(
         hint = did_you_mean(rule_id, [r.id for r in ruleset.rules])
         hint = hint or "see `distadvisor rules list`"
         fail(InputError.single(f"no rule '{rule_id}'", hint=hint))
-    print(f"{rule.id}  ({rule.framework}, scope {rule.scope}, priority {rule.priority})")
-    print(f"  defined at: {rule.source}")
-    print(f"  when:       {rule.when_source or '(always: the fallback)'}")
-    print(f"  concludes:  {rule.outcome_text()}")
-    print(f"  message:    {rule.message_source}")
-    print("  references:")
-    for ref in rule.references:
-        print(f"    - {ref}")
+    from ..render.escape import terminal
+
+    # A rule file is untrusted text too: every line goes through the terminal's escaping.
+    lines = [
+        f"{rule.id}  ({rule.framework}, scope {rule.scope}, priority {rule.priority})",
+        f"  defined at: {rule.source}",
+        f"  when:       {rule.when_source or '(always: the fallback)'}",
+        f"  concludes:  {rule.outcome_text()}",
+        f"  message:    {rule.message_source}",
+        "  references:",
+        *(f"    - {ref}" for ref in rule.references),
+    ]
+    print("\n".join(terminal(line, one_line=True) for line in lines))
 
 
 @rules_app.command("validate")
@@ -89,6 +97,7 @@ def rules_test(
 ) -> None:
     """Run the rule fixtures: each rule must fire where it should and nowhere else."""
     from ..engine import fixtures
+    from ..render.escape import terminal
     from ..resources import rules_dir
 
     target = folder or rules_dir()
@@ -101,12 +110,12 @@ def rules_test(
                 passed += 1
                 continue
             failed += 1
-            print(f"FAIL {outcome.case.location}: {outcome.case.name}")
+            print(terminal(f"FAIL {outcome.case.location}: {outcome.case.name}", one_line=True))
             for failure in outcome.failures:
-                print(f"     {failure}")
+                print(terminal(f"     {failure}", one_line=True))
         for gap in report.gaps:
             failed += 1
-            print(f"FAIL {report.path}: {gap}")
+            print(terminal(f"FAIL {report.path}: {gap}", one_line=True))
     print(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import InputError
+from ..errors import InputError, Location
 from ..scaffold.options import OptionSpec
 from ..scaffold.render import render
 from ..scaffold.safewrite import write_files
@@ -29,17 +29,20 @@ from ..scaffold.specs import PatternSpec, get_pattern, load_patterns, resolve_op
 
 _METAVARS = {
     "int": "INTEGER",
-    "float": "NUMBER",
+    "float": "FLOAT",
     "choice": "",
     "identifiers": "NAME,...",
     "exceptions": "EXCEPTION,...",
 }
+_NUMBERS: dict[str, type] = {"int": int, "float": float}
 
 
 def fail(error: InputError) -> typer.Exit:
     """Print `error` as `error: ...` lines on stderr; the caller raises the result."""
-    for line in str(error).splitlines():
-        typer.echo(f"error: {line}", err=True)
+    from ..render.escape import terminal
+
+    for problem in error.problems:  # escaped: a problem quotes the input
+        typer.echo(f"error: {terminal(str(problem), one_line=True)}", err=True)
     return typer.Exit(2)
 
 
@@ -80,7 +83,7 @@ def build_command(spec: PatternSpec) -> TyperCommand:
             ..., "--name", metavar="NAME", help="Class name, e.g. PaymentsBreaker; the module "
             "is its snake_case."
         )),
-        _parameter("out", Path, typer.Option(
+        _parameter("out", str, typer.Option(
             ..., "--out", metavar="DIR", help="Directory to write into "
             "(created if missing)."
         )),
@@ -98,9 +101,15 @@ def build_command(spec: PatternSpec) -> TyperCommand:
         )),
     ]
     parameters += [_option_parameter(option) for option in spec.options]
+    parameters.append(_parameter("ctx", typer.Context, inspect.Parameter.empty))
 
-    def command(**values: Any) -> None:
-        run(spec, values)
+    def command(ctx: typer.Context, **values: Any) -> None:
+        # Only the options given on the command line: the others keep their declared
+        # default without it counting as a choice the user made.
+        sources = {name: ctx.get_parameter_source(name) for name in values}
+        given = {name for name, source in sources.items()
+                 if source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")}
+        run(spec, values, given)
 
     command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     app = typer.Typer(add_completion=False)
@@ -116,33 +125,45 @@ def _parameter(name: str, annotation: object, default: object) -> inspect.Parame
 
 
 def _option_parameter(option: OptionSpec) -> inspect.Parameter:
-    """A pattern option as a CLI option.
+    """A pattern option as a CLI option, its declared default shown as `[default: X]`.
 
-    Non-bool values arrive as text and are validated by `scaffold_options.resolve_options`
-    (one place, one style of message); an omitted option stays None so the
-    declared default applies.
+    Numbers are click ranges, so help reads `INTEGER RANGE [1<=x<=100]` and click
+    refuses what is not a number or out of range; every value is then validated by
+    `specs.resolve_options` (one place for the CLI and YAML: a NaN, say, is in no
+    range click checks). Other values arrive as text.
     """
     if option.type == "bool":
         return _parameter(option.name, bool, typer.Option(
             option.default, f"{option.flag}/--no-{option.flag[2:]}", help=option.help,
             show_default=True,
         ))
-    shown = ",".join(option.default) if isinstance(option.default, tuple) else option.default
+    default = None if option.required else option.default
+    if option.type in _NUMBERS:
+        bounded = option.min is not None or option.max is not None
+        metavar = _METAVARS[option.type] + (" RANGE" if bounded else "")
+        return _parameter(option.name, Annotated[_NUMBERS[option.type] | None, typer.Option(
+            option.flag, metavar=metavar, help=option.help, min=option.min, max=option.max,
+            show_default=not option.required,
+        )], default)
+    if isinstance(default, tuple):
+        default = ",".join(default)
     metavar = _METAVARS[option.type] or "[" + "|".join(option.choices) + "]"
     return _parameter(option.name, Annotated[str | None, typer.Option(
-        option.flag, metavar=metavar, help=option.help,
-        show_default=False if option.required else str(shown),
-    )], None)
+        option.flag, metavar=metavar, help=option.help, show_default=not option.required,
+    )], default)
 
 
-def run(spec: PatternSpec, values: dict[str, Any]) -> None:
+def run(spec: PatternSpec, values: dict[str, Any], given: set[str]) -> None:
     """Validate, render and write one scaffold; InputError ends in exit status 2."""
+    if not values["out"]:
+        raise fail(InputError.single("empty path", Location(path="--out"),
+                                     expected="a directory to write into"))
     raw = {option.name: values[option.name] for option in spec.options
-           if values[option.name] is not None}
+           if option.name in given and values[option.name] is not None}
     try:
         options = resolve_options(spec, raw)
         files = render(spec, values["name"], options, is_async=values.get("is_async", False))
-        paths = write_files(files, values["out"], force=values["force"],
+        paths = write_files(files, Path(values["out"]), force=values["force"],
                             dry_run=values["dry_run"])
     except InputError as exc:
         raise fail(exc) from None

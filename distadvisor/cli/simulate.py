@@ -44,7 +44,7 @@ def simulate(
     from ..render import prediction as render
     from ..simulate.data import load_latency
     from ..simulate.predict import predict
-    from .common import advise_file, fail, guard
+    from .common import advise_file, fail, guard, stdout_draws_boxes
 
     rec, req = advise_file(file, rules)
     known = sorted(guard(load_latency).profiles)
@@ -59,7 +59,8 @@ def simulate(
     elif fmt is SimulateFormat.markdown:
         sys.stdout.write(render.render_markdown(result))
     else:
-        sys.stdout.write(render.render_text(result, width=width, ascii=ascii))
+        text = render.render_text(result, width=width, ascii=ascii or not stdout_draws_boxes())
+        sys.stdout.write(text)
     failing = [f for f in result.findings if not f.suppressed
                and ("error", "warning", "info").index(f.severity)
                <= ("error", "warning", "info").index(fail_on.value)]

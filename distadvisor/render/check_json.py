@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..pipeline import FileResult, Report
+from .escape import json_document
 
 SCHEMA = "distadvisor/check/v1"
 
@@ -55,4 +56,4 @@ def render(report: Report) -> str:
     }
     # Compact: json's C encoder only serves documents written without indentation, and a
     # report over a thousand files is read by programs (`jq .` indents it for people).
-    return json.dumps(doc, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(doc, ensure_ascii=False)) + "\n"

@@ -7,6 +7,7 @@ into links.
 from __future__ import annotations
 
 from ..pipeline import Report
+from .escape import terminal
 
 
 def summary(report: Report) -> str:
@@ -23,16 +24,13 @@ def render(report: Report) -> str:
     lines = []
     for result in report.results:
         for problem in result.problems:
-            lines.append(f"{problem}  [bad input]")
+            lines.append(f"{terminal(str(problem), one_line=True)}  [bad input]")
         for finding in result.findings:
             where = result.locate(finding)
             head = f"{where.file}:{where.line}:{where.column}" if where.line else where.file
+            said = f"{finding.severity} {finding.rule}: {finding.text}"
             if finding.suppressed:
-                lines.append(
-                    f"{head}: suppressed {finding.severity} {finding.rule}: {finding.text}"
-                    f" (accepted: {finding.reason})"
-                )
-            else:
-                lines.append(f"{head}: {finding.severity} {finding.rule}: {finding.text}")
+                said = f"suppressed {said} (accepted: {finding.reason})"
+            lines.append(terminal(f"{head}: {said}", one_line=True))
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

@@ -1,8 +1,8 @@
 """The `check` report as GitHub Actions workflow commands: annotations on the files.
 
 `::error file=F,line=L,col=C,title=RULE::message` puts the finding on the line in the
-pull request. Values are escaped as the runner expects: `%`, CR and LF everywhere, and
-`:` and `,` too inside properties.
+pull request. Values are escaped as the runner expects (`escape.github_data` and
+`escape.github_property`): `%`, CR and LF everywhere, `:` and `,` too inside properties.
 """
 
 from __future__ import annotations
@@ -10,26 +10,19 @@ from __future__ import annotations
 from ..errors import Location
 from ..pipeline import Report
 from .check_text import summary
+from .escape import github_data, github_property
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def command(level: str, where: Location, title: str, message: str) -> str:
-    props = [f"file={escape_property(where.file)}"]
+    props = [f"file={github_property(where.file)}"]
     if where.line is not None:
         props.append(f"line={where.line}")
         if where.column is not None:
             props.append(f"col={where.column}")
-    props.append(f"title={escape_property(title)}")
-    return f"::{level} {','.join(props)}::{escape_data(message)}"
+    props.append(f"title={github_property(title)}")
+    return f"::{level} {','.join(props)}::{github_data(message)}"
 
 
 def render(report: Report) -> str:

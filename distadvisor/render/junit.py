@@ -7,13 +7,11 @@ file that is bad input has a single `input` case in error.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from ..model.vocabulary import SEVERITIES
 from ..pipeline import FileResult, Report
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from .escape import xml_document
 
 
 def _suite(result: FileResult, report: Report) -> ET.Element:
@@ -73,5 +71,5 @@ def render(report: Report) -> str:
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=True)
     # XML 1.0 cannot carry most control characters, even escaped; a file name or key
-    # holding one must not make the whole report unreadable.
-    return _NOT_XML.sub("\ufffd", text) + "\n"
+    # holding one must not make the whole report unreadable, nor a line of it a command.
+    return xml_document(text) + "\n"

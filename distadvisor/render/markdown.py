@@ -8,26 +8,29 @@ from ..diagrams import system as diagrams
 from ..model.requirements import Requirements
 from ..recommendation import Recommendation
 from ..scaffold.specs import default_options
+from .escape import markdown as cell
+from .escape import markdown_code, terminal
 from .labels import FIELD_LABELS, show
 
 
-def cell(text: str) -> str:
-    """User or rule text made safe for one markdown table cell or list item: no pipe
-    ends the cell, no newline ends the item, no `<` opens HTML."""
-    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+def code(text: str) -> str:
+    """A rule id or field path in a table cell, as code."""
+    return markdown_code(text, in_table=True)
 
 
 def _fenced(drawn: list[diagrams.Diagram]) -> list[str]:
-    return [line for d in drawn for line in ("```text", d.text, "```", "")]
+    # Inside a fence markdown is not read: only controls and command prefixes matter.
+    return [line for d in drawn for line in ("```text", terminal(d.text), "```", "")]
 
 
 def render(rec: Recommendation, today: datetime.date | None = None,
-           req: Requirements | None = None) -> str:
-    """The ADR; with the requirements, the diagrams also show regions and sagas."""
-    style = diagrams.Style()
+           req: Requirements | None = None, *, ascii: bool = False) -> str:
+    """The ADR; with the requirements, the diagrams also show regions and sagas; with
+    `ascii`, they are drawn in 7-bit ASCII."""
+    style = diagrams.Style(ascii=ascii)
     day = (today or datetime.date.today()).isoformat()
     lines = [
-        f"# ADR: Data and resilience architecture of {rec.system}",
+        f"# ADR: Data and resilience architecture of {cell(rec.system)}",
         "",
         "- Status: proposed",
         f"- Date: {day}",
@@ -37,21 +40,21 @@ def render(rec: Recommendation, today: datetime.date | None = None,
         "",
         "## Context",
         "",
-        cell(rec.description) if rec.description else f"The requirements of {rec.system}.",
+        cell(rec.description) if rec.description else f"The requirements of {cell(rec.system)}.",
         "",
         "## Decision",
         "",
     ]
     for entity in rec.entities:
         rules = {r.field: r.rule for r in entity.because}
-        lines += [f"### {entity.name}", "", "| Aspect | Decision | Rule |", "|---|---|---|"]
+        lines += [f"### {cell(entity.name)}", "", "| Aspect | Decision | Rule |", "|---|---|---|"]
         for field, value in entity.conclusions.items():
             lines.append(
                 f"| {FIELD_LABELS[field]} | {cell(show(field, value))} | "
-                f"`{rules.get(field, '')}` |"
+                f"{code(rules.get(field, ''))} |"
             )
         lines += ["", "Why:", ""]
-        lines += [f"- {cell(r.text)} (`{r.rule}`)" for r in entity.because]
+        lines += [f"- {cell(r.text)} ({markdown_code(r.rule)})" for r in entity.because]
         lines.append("")
         lines += _fenced(diagrams.entity_diagrams(entity, req, style))
     if rec.entities:
@@ -60,9 +63,9 @@ def render(rec: Recommendation, today: datetime.date | None = None,
     if rec.patterns:
         lines += ["| Pattern | For | Scaffold | Why |", "|---|---|---|---|"]
         for p in rec.patterns:
-            scaffold = f"`distadvisor scaffold {p.scaffold}`" if p.scaffold else ""
-            why = "<br>".join(f"{cell(r.text)} (`{r.rule}`)" for r in p.because)
-            lines.append(f"| {p.pattern} | {p.subject} | {scaffold} | {why} |")
+            scaffold = code(f"distadvisor scaffold {p.scaffold}") if p.scaffold else ""
+            why = "<br>".join(f"{cell(r.text)} ({code(r.rule)})" for r in p.because)
+            lines.append(f"| {cell(p.pattern)} | {cell(p.subject)} | {scaffold} | {why} |")
     else:
         lines.append("None recommended.")
     lines.append("")
@@ -71,7 +74,8 @@ def render(rec: Recommendation, today: datetime.date | None = None,
     lines += ["", "## Consequences and open findings", ""]
     if rec.findings:
         lines += [
-            f"- **{f.severity}** `{f.path or '(system)'}`: {cell(f.text)} (`{f.rule}`)"
+            f"- **{f.severity}** {markdown_code(f.path or '(system)')}: {cell(f.text)}"
+            f" ({markdown_code(f.rule)})"
             + (f" Accepted: {cell(f.reason)}" if f.suppressed else "")
             for f in rec.findings
         ]

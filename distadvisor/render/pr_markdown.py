@@ -4,14 +4,16 @@ accepted findings folded away so they stay visible without drowning the rest."""
 from __future__ import annotations
 
 from ..pipeline import FileResult, Report
-from .markdown import cell
+from .escape import markdown as cell
+from .escape import markdown_code
 
 ICONS = {"passed": "✅", "failed": "❌", "bad-input": "⛔"}
 
 
-def _where(result: FileResult, path: str, line: int | None) -> str:
+def _where(result: FileResult, path: str, line: int | None, *, in_table: bool) -> str:
     spot = f"{result.file}:{line}" if line else result.file
-    return f"`{cell(spot)}` `{cell(path) or '(system)'}`"
+    return (f"{markdown_code(spot, in_table=in_table)} "
+            f"{markdown_code(path or '(system)', in_table=in_table)}")
 
 
 def render(report: Report) -> str:
@@ -31,22 +33,23 @@ def render(report: Report) -> str:
         accepted = [f for f in result.findings if f.suppressed]
         if status == "passed" and not result.findings:
             continue
-        lines += [f"### {ICONS[status]} `{result.file}`", ""]
+        lines += [f"### {ICONS[status]} {markdown_code(result.file)}", ""]
         if result.problems:
             lines += [f"- {cell(str(p))}" for p in result.problems]
             lines.append("")
         if active:
             lines += ["| Severity | Where | Finding | Rule |", "|---|---|---|---|"]
             for f in active:
-                where = _where(result, f.path, result.locate(f).line)
-                lines.append(f"| {f.severity} | {where} | {cell(f.text)} | `{f.rule}` |")
+                where = _where(result, f.path, result.locate(f).line, in_table=True)
+                rule = markdown_code(f.rule, in_table=True)
+                lines.append(f"| {f.severity} | {where} | {cell(f.text)} | {rule} |")
             lines.append("")
         if accepted:
             lines += [f"<details><summary>{len(accepted)} accepted</summary>", ""]
             for f in accepted:
-                where = _where(result, f.path, result.locate(f).line)
+                where = _where(result, f.path, result.locate(f).line, in_table=False)
                 lines.append(
-                    f"- {f.severity} {where} `{f.rule}`: {cell(f.text)}"
+                    f"- {f.severity} {where} {markdown_code(f.rule)}: {cell(f.text)}"
                     f" Accepted because: {cell(f.reason)}"
                 )
             lines += ["", "</details>", ""]

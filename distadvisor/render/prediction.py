@@ -10,6 +10,7 @@ from typing import Any
 
 from ..diagrams.staleness import plot
 from ..simulate.prediction import EntityPrediction, Prediction
+from .escape import json_document, markdown, markdown_code, terminal
 
 SCHEMA = "distadvisor/prediction/v1"
 READS = {
@@ -85,19 +86,20 @@ def _finite(value: float) -> float | None:
 
 
 def render_json(p: Prediction) -> str:
-    return json.dumps(to_dict(p), indent=2) + "\n"
+    return json_document(json.dumps(to_dict(p), indent=2)) + "\n"
 
 
 def render_text(p: Prediction, *, width: int = 80, ascii: bool = False) -> str:
-    lines = [f"{p.system}: {_summary(p)} (latency profile {p.profile}, seed {p.seed})", ""]
+    lines = [f"{terminal(p.system)}: {_summary(p)} (latency profile {p.profile}, seed {p.seed})",
+             ""]
     for f in p.findings:
         mark = " (accepted)" if f.suppressed else ""
-        lines.append(f"{f.severity}{mark} {f.rule} {f.path}: {f.text}")
+        lines.append(terminal(f"{f.severity}{mark} {f.rule} {f.path}: {f.text}", one_line=True))
     if p.findings:
         lines.append("")
     for e in p.entities:
         lines += [
-            f"{e.name}: {_design(e)}; {READS[e.reads].format(r=e.r)}",
+            f"{terminal(e.name)}: {_design(e)}; {READS[e.reads].format(r=e.r)}",
             f"  availability  reads {e.read_availability:.4%}  writes {e.write_availability:.4%}",
             f"  latency       read p50 {e.read_ms.p50:.2f} ms, p99 {e.read_ms.p99:.2f} ms; "
             f"write p50 {e.write_ms.p50:.2f} ms, p99 {e.write_ms.p99:.2f} ms",
@@ -112,7 +114,7 @@ def render_text(p: Prediction, *, width: int = 80, ascii: bool = False) -> str:
                      f"budget {p.retry_budget:.0%} of calls): attempts one request can cause")
         for a in p.retries:
             depth = "cycle" if a.depth is None else f"depth {a.depth}"
-            lines.append(f"  {a.service:<24} {depth:<8} every hop {a.every_hop:g}, "
+            lines.append(f"  {terminal(a.service):<24} {depth:<8} every hop {a.every_hop:g}, "
                          f"one layer {a.one_layer:g}, budgeted {a.budgeted:.2f}")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -126,14 +128,16 @@ def render_markdown(p: Prediction) -> str:
              "|---|---|---|---|---|"]
     for e in p.entities:
         lines.append(
-            f"| {e.name} | {_design(e)} | {e.read_availability:.4%} / "
+            f"| {markdown(e.name)} | {_design(e)} | {e.read_availability:.4%} / "
             f"{e.write_availability:.4%} | {e.read_ms.p99:.2f} / {e.write_ms.p99:.2f} ms | "
             f"{_reads(e)} |")
     if p.findings:
         lines += ["", "Findings:", ""]
-        lines += [f"- **{f.severity}** `{f.rule}` ({f.path}): {f.text}" for f in p.findings]
+        lines += [f"- **{f.severity}** {markdown_code(f.rule)} ({markdown(f.path)}): "
+                  f"{markdown(f.text)}" for f in p.findings]
     worst = [a for a in p.retries if a.every_hop > 1]
     if worst:
         lines += ["", f"Retries, with {p.attempts_per_call} attempts at every hop: "
-                  + ", ".join(f"{a.service} up to {a.every_hop:g}" for a in worst) + "."]
+                  + ", ".join(f"{markdown(a.service)} up to {a.every_hop:g}" for a in worst)
+                  + "."]
     return "\n".join(lines) + "\n"

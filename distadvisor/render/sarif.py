@@ -18,6 +18,7 @@ from .. import __version__
 from ..engine.rules import Rule
 from ..errors import Location
 from ..pipeline import Report
+from . import escape
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/distadvisor/"
@@ -57,15 +58,19 @@ def _first_sentence(text: str) -> str:
 
 
 def descriptor(rule: Rule) -> dict[str, Any]:
-    refs = "\n".join(f"- {r}" for r in rule.references)
+    """A rule's entry; a rule file is untrusted, so its texts are escaped too."""
+    message = escape.sarif(rule.message_source)
+    refs = "\n".join(f"- {escape.sarif(r)}" for r in rule.references)
+    refs_markdown = "\n".join(f"- {escape.markdown(r)}" for r in rule.references)
     out: dict[str, Any] = {
         "id": rule.id,
         "name": rule.id,
-        "shortDescription": {"text": _first_sentence(rule.message_source)},
-        "fullDescription": {"text": rule.message_source},
+        "shortDescription": {"text": _first_sentence(message)},
+        "fullDescription": {"text": message},
         "help": {
-            "text": f"{rule.message_source}\n\nReferences:\n{refs}",
-            "markdown": f"{rule.message_source}\n\n**References**\n\n{refs}",
+            "text": f"{message}\n\nReferences:\n{refs}",
+            "markdown": f"{escape.markdown(rule.message_source)}\n\n**References**\n\n"
+            f"{refs_markdown}",
         },
         "defaultConfiguration": {"level": LEVELS[rule.severity or "warning"]},
         "properties": {"tags": [rule.framework], "references": list(rule.references)},
@@ -100,7 +105,7 @@ def render(report: Report) -> str:
                     "ruleId": INPUT_RULE,
                     "ruleIndex": index[INPUT_RULE],
                     "level": "error",
-                    "message": {"text": str(problem)},
+                    "message": {"text": escape.sarif(str(problem))},
                     "locations": [location(problem.location)],
                 }
             )
@@ -108,13 +113,15 @@ def render(report: Report) -> str:
             item: dict[str, Any] = {
                 "ruleId": finding.rule,
                 "level": LEVELS[finding.severity],
-                "message": {"text": finding.text},
+                "message": {"text": escape.sarif(finding.text)},
                 "locations": [location(result.locate(finding))],
             }
             if finding.rule in index:
                 item["ruleIndex"] = index[finding.rule]
             if finding.suppressed:
-                item["suppressions"] = [{"kind": "inSource", "justification": finding.reason}]
+                item["suppressions"] = [
+                    {"kind": "inSource", "justification": escape.sarif(finding.reason)}
+                ]
             results.append(item)
     run = {
         "tool": {
@@ -130,4 +137,4 @@ def render(report: Report) -> str:
         "results": results,
     }
     doc = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return escape.json_document(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

@@ -2,7 +2,8 @@
 findings, each with the rules behind it. rich handles width, colour and NO_COLOR.
 
 Every string from the requirements or the rules goes in as `Text`, never as markup,
-so a name or message containing `[brackets]` prints as written.
+so a name or message containing `[brackets]` prints as written, and through
+`escape.terminal`, so no control character or workflow command reaches the console.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from ..diagrams.canvas import DEFAULT_WIDTH, MIN_WIDTH
 from ..model.requirements import Requirements
 from ..recommendation import PatternAdvice, Reason, Recommendation
 from ..scaffold.specs import default_options
+from .escape import terminal
 from .labels import FIELD_LABELS, show
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _reason(reason: Reason) -> Text:
-    text = Text(reason.text + " ")
-    text.append(f"[{reason.rule}]", style="dim")
+    text = Text(terminal(reason.text) + " ")
+    text.append(f"[{terminal(reason.rule)}]", style="dim")
     return text
 
 
@@ -42,7 +44,7 @@ def _distinct_reasons(patterns: list[PatternAdvice]) -> list[Reason]:
 
 def _print_diagrams(console: Console, drawn: list[diagrams.Diagram]) -> None:
     for diagram in drawn:
-        console.print(Text(diagram.text + "\n"), crop=False, soft_wrap=True)
+        console.print(Text(terminal(diagram.text) + "\n"), crop=False, soft_wrap=True)
 
 
 def render(rec: Recommendation, console: Console, req: Requirements | None = None) -> None:
@@ -51,9 +53,9 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
         max(MIN_WIDTH, min(console.width, DEFAULT_WIDTH)),
         ascii=not console.encoding.lower().startswith("utf"),
     )
-    title = Text(f"distadvisor: {rec.system}", style="bold")
+    title = Text(f"distadvisor: {terminal(rec.system)}", style="bold")
     if rec.description:
-        title.append(f"\n{rec.description}", style="dim")
+        title.append(f"\n{terminal(rec.description)}", style="dim")
     console.print(title)
     for entity in rec.entities:
         table = Table(show_header=False, box=None, padding=(0, 1))
@@ -63,14 +65,15 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
         rules = {r.field: r.rule for r in entity.because}
         for field, value in entity.conclusions.items():
             shown = "\n".join(value) if field == "datastores" and value else show(field, value)
-            table.add_row(FIELD_LABELS[field], Text(shown), Text(rules.get(field, "")))
+            table.add_row(FIELD_LABELS[field], Text(terminal(shown)),
+                          Text(terminal(rules.get(field, ""))))
         reasons = [Text("• ").append(_reason(r)) for r in entity.because]
         console.print(
             Panel(
                 Group(table, Text(""), *reasons),
-                title=Text(entity.name, style="bold"),
+                title=Text(terminal(entity.name), style="bold"),
                 title_align="left",
-                subtitle=Text(entity.path),
+                subtitle=Text(terminal(entity.path)),
                 subtitle_align="right",
             )
         )
@@ -82,10 +85,11 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
         console.print(Text("Patterns", style="bold underline"))
         for name, group in groupby(rec.patterns, key=lambda p: p.pattern):
             members = list(group)
-            head = Text("• ").append(name, style="bold")
-            head.append(" for " + ", ".join(p.subject for p in members))
+            head = Text("• ").append(terminal(name), style="bold")
+            head.append(" for " + ", ".join(terminal(p.subject) for p in members))
             if members[0].scaffold:
-                head.append(f"  (distadvisor scaffold {members[0].scaffold})", style="green")
+                head.append(f"  (distadvisor scaffold {terminal(members[0].scaffold)})",
+                            style="green")
             console.print(head)
             for reason in _distinct_reasons(members):
                 console.print(Padding(_reason(reason), (0, 0, 0, 4)))
@@ -99,10 +103,11 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
     table.add_column("Where", overflow="fold", ratio=1)
     table.add_column("Finding", ratio=3, overflow="fold")
     for finding in rec.findings:
-        text = Text(finding.text + " ").append(f"[{finding.rule}]", style="dim")
+        text = Text(terminal(finding.text) + " ").append(f"[{terminal(finding.rule)}]",
+                                                         style="dim")
         severity = Text(finding.severity, style=SEVERITY_STYLES[finding.severity])
         if finding.suppressed:
             severity = Text(f"{finding.severity}\naccepted", style="dim")
-            text.append(f"\naccepted: {finding.reason}", style="italic")
-        table.add_row(severity, Text(finding.path or "(system)"), text)
+            text.append(f"\naccepted: {terminal(finding.reason)}", style="italic")
+        table.add_row(severity, Text(terminal(finding.path) or "(system)"), text)
     console.print(table)

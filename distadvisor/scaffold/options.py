@@ -95,23 +95,23 @@ def coerce(option: OptionSpec, value: object, where: Location) -> object:
         return InputError.single(message, where, expected=expected, found=describe(value))
 
     if option.type == "int":
-        number: int | float
+        number: int | float | None = None
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
-        elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-            number = int(value)
-        else:
+        elif isinstance(value, str):
+            number = _read_int(value)
+        if number is None:
             raise bad("not an integer", "an integer" + _range_text(option))
         return _check_range(option, number, value, where)
     if option.type == "float":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-        else:
-            try:
-                number = float(value) if isinstance(value, str) else math.nan
-            except ValueError:
-                number = math.nan
-        if not math.isfinite(number):
+        try:
+            # Read as Python (and click, for the CLI) reads numbers: `1_000.5` is 1000.5.
+            number = float(value) if isinstance(value, int | float | str) else math.nan
+        except ValueError:
+            raise bad("not a number", "a number" + _range_text(option)) from None
+        except OverflowError:  # an integer beyond any float
+            number = math.inf
+        if isinstance(value, bool) or not math.isfinite(number):
             raise bad("not a finite number", "a number" + _range_text(option))
         return _check_range(option, number, value, where)
     if option.type == "bool":
@@ -173,6 +173,24 @@ def _builtin_exception_names() -> list[str]:
     return [name for name in dir(builtins) if _is_builtin_exception(name)]
 
 
+# Beyond any bound an option declares, and far below Python's 4,300-digit limit on
+# converting text to an integer.
+_BEYOND = 10**30
+_MAX_DIGITS = len(str(_BEYOND)) - 1
+
+
+def _read_int(text: str) -> int | None:
+    """`text` as Python (and click, for the CLI) reads an integer (`1_000` is 1000),
+    or None; one too long for any range reads as beyond it."""
+    digits = text.strip().lstrip("+-").replace("_", "")
+    if len(digits) > _MAX_DIGITS and digits.isdecimal():
+        return -_BEYOND if text.strip().startswith("-") else _BEYOND
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def _check_range(option: OptionSpec, number: int | float, raw: object,
                  where: Location) -> int | float:
     if (option.min is not None and number < option.min) or (
@@ -210,6 +228,10 @@ def describe(value: object) -> str:
     """A problem's `found`: `value` with its type, as the user wrote it."""
     if value is None:
         return "nothing"
-    if isinstance(value, str):
-        return repr(value)
-    return f"{type(value).__name__} {value!r}"
+    if isinstance(value, int) and abs(value) >= _BEYOND:
+        # repr() of an integer past 4,300 digits raises
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    shown = repr(value) if isinstance(value, str) else f"{type(value).__name__} {value!r}"
+    if len(shown) > 60:  # a value pasted by mistake is named, not repeated whole
+        return f"{shown[:40]}... ({len(shown)} characters)"
+    return shown
