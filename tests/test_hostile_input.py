@@ -42,6 +42,10 @@ def refused(text: str) -> str:
         ("a: " + "9" * 5000 + "\n", "number too long"),
         ("a: [" * 60 + "]" * 60 + "\n", "nests too deeply; expected at most 50 levels"),
         ("a: &a [*a]\n", "undefined alias *'a'"),
+        (
+            "m0: &m0 {a: 1}\n" + "".join(f"m{i}: &m{i} {{<<: *m{i - 1}}}\n" for i in range(1, 60)),
+            "nests too deeply",
+        ),
     ],
 )
 def test_values_the_constructor_cannot_build_are_located(text: str, expected: str) -> None:

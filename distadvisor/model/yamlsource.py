@@ -168,7 +168,9 @@ class _Composer:
         for key, value_node in winners.items():
             yield key, self.value(value_node, (*path, key))
 
-    def _merged(self, node: yaml.MappingNode, path: PathKey) -> list[tuple[yaml.Node, yaml.Node]]:
+    def _merged(
+        self, node: yaml.MappingNode, path: PathKey, depth: int = 0
+    ) -> list[tuple[yaml.Node, yaml.Node]]:
         """The pairs of `node` with its `<<` merge key applied, lowest precedence first.
 
         We apply merge keys ourselves, as the YAML merge-key spec says, rather than rely on
@@ -199,7 +201,9 @@ class _Composer:
                         expected="a mapping, or a list of mappings",
                         found=type(source).__name__.removesuffix("Node").lower(),
                     )
-                for pair in self._merged(source, path):
+                if depth >= MAX_DEPTH:  # a chain of mappings each merging the last
+                    raise _too_deep(self.source, source.start_mark)
+                for pair in self._merged(source, path, depth + 1):
                     self._count(pair[0])  # merged pairs count, so a merge bomb stops early
                     merged.append(pair)
         return merged + own
