@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -62,9 +62,18 @@ def _unreadable(path: str, error: OSError) -> Problem:
 
 def _folder(folder: Path) -> tuple[list[str], list[Problem]]:
     """The requirements files below a folder, and the files or folders it cannot read."""
+    unlisted: list[Problem] = []
+    found, problems = _requirements_among(
+        _walk(folder, lambda e: unlisted.append(_unreadable(str(e.filename), e)))
+    )
+    return found, unlisted + problems
+
+
+def _requirements_among(files: Iterable[Path]) -> tuple[list[str], list[Problem]]:
+    """The files that look like requirements files, and those that cannot be read."""
     found: list[str] = []
     problems: list[Problem] = []
-    for file in _walk(folder, lambda e: problems.append(_unreadable(str(e.filename), e))):
+    for file in files:
         try:
             if _sniff(file):
                 found.append(str(file))
@@ -119,12 +128,9 @@ def discover(
             problems.extend(unreadable)
             what = "no requirements files in this folder"
         elif not path.exists() and any(c in target for c in "*?["):
-            unreadable = []
-            found = [
-                str(match)
-                for match in _glob(target)
-                if match.name.endswith(YAML_SUFFIXES) and looks_like_requirements(match)
-            ]
+            yaml_files = [m for m in _glob(target) if m.name.endswith(YAML_SUFFIXES)]
+            found, unreadable = _requirements_among(yaml_files)
+            problems.extend(unreadable)
             what = "no requirements files match this pattern"
         else:
             if not (only_requirements and path.is_file() and not looks_like_requirements(path)):

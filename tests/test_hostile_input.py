@@ -154,6 +154,11 @@ def test_unreadable_files_and_folders_are_reported(
         f"{tmp_path / 'locked'}: cannot read: Permission denied",
         f"{tmp_path / 'secret.yaml'}: cannot read: Permission denied",
     ]
+    files, problems = pipeline.discover([str(tmp_path / "*.yaml")])
+    assert files == [str(tmp_path / "ok.yaml")]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'secret.yaml'}: cannot read: Permission denied"
+    ]
 
 
 MERGES = (
