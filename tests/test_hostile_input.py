@@ -210,3 +210,9 @@ def test_the_drawn_reports_say_when_a_file_is_too_large_for_them(tmp_path: Path,
     )
     assert not out.exists()  # refused before anything is written
     assert cli("advise", str(file), "--format", "json").exit_code in (0, 1)
+
+
+def test_init_answer_files_refuse_list_indices_past_the_limit() -> None:
+    doc = yamlsource.parse("data[1000000000].name: b\n", "answers.yaml")
+    with pytest.raises(InputError, match=r"answers.yaml:1:1: .*list index too large"):
+        answers.from_file(questions.load(), doc)
