@@ -19,7 +19,7 @@ CLI = Callable[..., Result]
 CLEAN = "version: 1\nsystem: clean\ndata:\n  - {name: notes}\n"
 WARNING = (
     "version: 1\nsystem: warn\ndata:\n  - {name: notes}\n"
-    "availability: {node_failures_tolerated: 0}\n"
+    "availability: {node_failures_tolerated: 0, target: 99}\n"
 )
 ERROR = (
     "version: 1\nsystem: err\ndata:\n"

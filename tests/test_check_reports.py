@@ -130,7 +130,7 @@ def test_junit_structure(cli: CLI, repo: Path) -> None:
 def test_junit_failures_follow_fail_on(cli: CLI, repo: Path) -> None:
     (repo / "reqs" / "bad.yaml").unlink()
     (repo / "reqs" / "warn.yaml").write_text(
-        CLEAN + "availability: {node_failures_tolerated: 0}\n", encoding="utf-8")
+        CLEAN + "availability: {node_failures_tolerated: 0, target: 99}\n", encoding="utf-8")
     for fail_on, failures in (("error", "0"), ("warning", "1")):
         result = cli("check", "reqs/warn.yaml", "--format", "junit", "--fail-on", fail_on)
         [suite] = ET.fromstring(result.stdout).findall("testsuite")

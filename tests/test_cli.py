@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from distadvisor.model.vocabulary import CAP, CONSISTENCY, PACELC, PATTERNS, REPLICATION
+from distadvisor.model.vocabulary import (
+    CAP,
+    CONSISTENCY,
+    ISOLATION,
+    PACELC,
+    PATTERNS,
+    REPLICATION,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -30,8 +37,9 @@ def test_json_matches_the_contract(cli: CLI, example: Path) -> None:
     for advice in doc["entities"].values():
         assert list(advice) == [
             "consistency", "cap", "pacelc", "replication", "quorum", "partitioning",
-            "conflict_resolution", "datastores", "because",
+            "conflict_resolution", "datastores", "isolation", "because",
         ]
+        assert advice["isolation"] in ISOLATION
         assert advice["consistency"] in CONSISTENCY and advice["cap"] in CAP
         assert advice["pacelc"] in PACELC and advice["replication"] in REPLICATION
         assert set(advice["quorum"]) == {"n", "w", "r"}
@@ -50,7 +58,7 @@ def test_order_platform_recommendation(cli: CLI) -> None:
     assert (payments["consistency"], payments["cap"], payments["pacelc"]) == (
         "linearizable", "CP", "PC/EC"
     )
-    assert payments["quorum"] == {"n": 3, "w": 2, "r": 2}
+    assert payments["quorum"] == {"n": 3, "w": 2, "r": 1}  # reads at the leader
     saga = next(p for p in doc["patterns"] if p["pattern"] == "saga-orchestration")
     assert (saga["for"], saga["scaffold"]) == ("place_order", "saga")
     breaker = next(p for p in doc["patterns"] if p["for"] == "payment-provider"
@@ -147,7 +155,8 @@ def test_team_rules_extend_and_override(cli: CLI, tmp_path: Path) -> None:
         "    references: [platform handbook]\n"
     )
     req = tmp_path / "req.yaml"
-    req.write_text(CLEAN + "availability: {target: 99.99}\n")
+    req.write_text(CLEAN.replace("{name: notes}", "{name: notes, conflicts: merge}")
+                   + "deployment: {regions: 3}\navailability: {target: 99.99}\n")
     result = cli("advise", str(req), "--format", "json", "--rules", str(team))
     assert result.exit_code == 1, result.output
     finding = json.loads(result.stdout)["findings"][0]
@@ -211,10 +220,13 @@ def test_the_contract_example_advises(cli: CLI) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     balance = doc["entities"]["account_balance"]
+    # Residency [EU] keeps it out of some of the 3 regions: partitioned by geography,
+    # each home region's partition a consensus group of its own.
     assert (balance["consistency"], balance["cap"], balance["pacelc"], balance["replication"]) == (
         "linearizable", "CP", "PC/EC", "consensus"
     )
-    assert balance["quorum"] == {"n": 5, "w": 3, "r": 3}  # survives 2 failures
+    assert balance["partitioning"] == "geographic"
+    assert balance["quorum"] == {"n": 5, "w": 3, "r": 1}  # survives 2 failures
     saga = next(p for p in doc["patterns"] if p["pattern"] == "saga-orchestration")
     assert (saga["for"], saga["scaffold"]) == ("place_order", "saga")
     undeclared = {f["path"] for f in doc["findings"] if f["rule"] == "findings.undeclared-service"}

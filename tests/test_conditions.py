@@ -6,19 +6,25 @@ from typing import Any
 
 import pytest
 
-from distadvisor.engine.catalogue import load_catalogue, load_network
+from distadvisor.engine.catalogue import load_catalogue
 from distadvisor.engine.conditions import ConditionError, parse_condition, parse_template
 from distadvisor.engine.facts import schema_for
 
 
 @pytest.fixture(scope="module")
 def functions() -> dict[str, Any]:
+    from distadvisor.engine.availability import load_failures
+    from distadvisor.engine.figures import FILES, load_figures
     from distadvisor.engine.functions import build
+    from distadvisor.engine.network import load_network
     from distadvisor.resources import rules_dir
 
     base = rules_dir() / "data"
     return build(
-        load_catalogue(base / "datastores.yaml"), load_network(base / "network.yaml")
+        load_catalogue(base / "datastores.yaml"),
+        load_network(base / "network.yaml"),
+        load_figures(base / name for name in FILES),
+        load_failures(base / "failures.yaml"),
     )
 
 

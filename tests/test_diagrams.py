@@ -8,16 +8,15 @@ intended change to a diagram, regenerate them and review the diff:
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from rich.console import Console
+from scaffold_import import import_generated
 from typer.testing import Result
 
 from distadvisor.diagrams import breaker, cap, partitioning, replication, saga, scaffolds
@@ -45,9 +44,9 @@ def breaker_options(**given: object) -> dict[str, object]:
 LONG = "customer_loyalty_points_balance_per_region_and_currency_ledger"
 CASES: dict[str, Callable[[], str]] = {
     "replication-sync-one-region": lambda: replication.draw(
-        "payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2}, regions=["eu-west-1"]),
+        "payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 1}, regions=["eu-west-1"]),
     "replication-consensus-three-regions": lambda: replication.draw(
-        "account_balance", "consensus", {"n": 5, "w": 3, "r": 3},
+        "account_balance", "consensus", {"n": 5, "w": 3, "r": 1},
         regions=["eu-central-1", "eu-west-1", "eu-north-1"]),
     "replication-multi-leader-ascii": lambda: replication.draw(
         "likes", "multi-leader", {"n": 3, "w": 1, "r": 1}, regions=4, conflicts="crdt",
@@ -118,13 +117,7 @@ def _load_scaffold(tmp_path: Path, name: str, **options: object) -> ModuleType:
     spec = load_patterns()["consistent-hash"]
     files = render(spec, name, resolve_options(spec, options))
     write_files(files, tmp_path)
-    module_file = tmp_path / f"{snake_case(name)}.py"
-    loader = importlib.util.spec_from_file_location(module_file.stem, module_file)
-    assert loader is not None and loader.loader is not None
-    module = importlib.util.module_from_spec(loader)
-    sys.modules[module_file.stem] = module
-    loader.loader.exec_module(module)
-    return module
+    return import_generated(tmp_path, snake_case(name))
 
 
 @pytest.mark.parametrize(("options", "hash_name"), [
@@ -172,8 +165,8 @@ def test_diagram_command_draws_every_kind(cli: CLI) -> None:
     result = cli("diagram", ORDERS)
     assert result.exit_code == 0
     out = result.stdout
-    for fact in ("payments: leader-follower-sync replication, n=3 w=2 r=2",
-                 "inventory: hash partitioning", "product_catalog: not partitioned",
+    for fact in ("payments: leader-follower-sync replication, n=3 w=2 r=1",
+                 "inventory: not partitioned", "product_catalog: not partitioned",
                  "Where each kind of data sits", "place_order: saga (orchestrated)",
                  "circuit breaker", "eu-west-1", "payment-provider"):
         assert fact in out
@@ -230,18 +223,28 @@ def test_advise_reports_embed_the_diagrams(ruleset: rules.RuleSet) -> None:
     console = Console(width=100, record=True, force_terminal=False)
     text.render(rec, console, req)
     report = console.export_text()
-    assert replication.draw("payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2},
+    assert replication.draw("payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 1},
                             regions=["eu-west-1"]) in report
     assert "place_order: saga" in report and "circuit breaker" in report
     adr = markdown.render(rec, req=req)
     assert "```text\nplace_order: saga (orchestrated)" in adr
     assert "```text\nWhere each kind of data sits" in adr
     # Without the requirements the diagrams still come, from the recommendation alone.
-    assert "payments: hash partitioning" in markdown.render(rec)
+    assert "payments: not partitioned" in markdown.render(rec)
 
 
-def test_advise_report_is_ascii_on_a_non_utf8_console(ruleset: rules.RuleSet) -> None:
-    req = requirements.load(ORDERS)
+def test_advise_report_is_ascii_on_a_non_utf8_console(
+    ruleset: rules.RuleSet, tmp_path: Path
+) -> None:
+    # A kind of data past one node's capacity, so the report draws a hash ring too.
+    big = tmp_path / "big.yaml"
+    big.write_text(
+        Path(ORDERS).read_text(encoding="utf-8").replace(
+            "    read_write_ratio: 30\n", "    read_write_ratio: 30\n    size_gb: 5000\n"
+        ),
+        encoding="utf-8",
+    )
+    req = requirements.load(str(big))
     rec = chaining.advise(ruleset, req)
     stream = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="replace")
     console = Console(file=stream, width=80, record=True, force_terminal=False)

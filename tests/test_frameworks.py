@@ -25,7 +25,8 @@ CONSISTENCY_ROWS = [
     ("inventory stock count, no overselling", {"unique_claims": True},
      {"linearizable", "bounded-staleness"}),
     ("inventory stock count, display lag allowed",
-     {"stale_reads": "bounded", "max_staleness_s": 5}, {"linearizable", "bounded-staleness"}),
+     {"stale_reads": "bounded", "max_staleness_s": 5, "freshness": "hard"},
+     {"linearizable", "bounded-staleness"}),
     ("shopping cart", {"conflicts": "merge"}, {"eventual"}),
     ("product catalog", {"read_write_ratio": 1000}, {"eventual"}),
     ("user profile updates", {}, {"eventual"}),
@@ -45,7 +46,7 @@ def test_consistency_table(advise: Advise, case: str, entity: dict[str, Any],
 
 
 def test_global_config_is_eventual_with_a_cache(advise: Advise) -> None:
-    rec = advise({"data": [{"name": "config", "read_write_ratio": 1000}]})
+    rec = advise({"data": [{"name": "config", "reads_per_sec": 50000, "writes_per_sec": 50}]})
     assert rec.entities[0].conclusions["consistency"] == "eventual"
     assert ("cache-aside", "config") in {(p.pattern, p.subject) for p in rec.patterns}
 
@@ -60,7 +61,12 @@ REPLICATION_ROWS = [
     ("multi-datacenter, low write", {}, THREE_REGIONS_ONE_WRITER, {"leader-follower-async"}),
     ("multi-datacenter, high write", {"conflicts": "merge"}, THREE_REGIONS_ALL_WRITE,
      {"multi-leader"}),
-    ("maximum availability needed", {}, {"availability": {"target": 99.995}}, {"leaderless"}),
+    # Leaderless where no leader is needed to order writes; 99.99% alone does not force
+    # it (Spanner and DynamoDB reach it with leaders).
+    ("maximum availability needed", {"conflicts": "merge"},
+     {"availability": {"target": 99.995}}, {"leaderless"}),
+    ("maximum availability, writes must not conflict", {},
+     {"availability": {"target": 99.99}}, {"leader-follower-async"}),
     ("strong consistency required", {"money": True}, ONE_REGION, {"leader-follower-sync"}),
     ("read scaling needed", {"read_write_ratio": 50}, ONE_REGION, {"leader-follower-async"}),
     ("geo-distributed users", {"conflicts": "last-write-wins"},
@@ -80,25 +86,37 @@ def test_replication_table(advise: Advise, case: str, entity: dict[str, Any],
     assert conclude(advise, entity, **system)["replication"] in schemes, case
 
 
-def test_strong_consistency_across_regions_needs_consensus(advise: Advise) -> None:
-    got = conclude(advise, {"money": True}, **THREE_REGIONS_ONE_WRITER)
+def test_strong_consistency_surviving_a_region_loss_needs_consensus(advise: Advise) -> None:
+    survive = {**THREE_REGIONS_ONE_WRITER, "availability": {"region_failure_tolerated": True}}
+    got = conclude(advise, {"money": True, "stale_reads": "never"}, **survive)
     assert got["replication"] == "consensus"
-    assert got["quorum"] == {"n": 3, "w": 2, "r": 2}
+    assert got["quorum"] == {"n": 3, "w": 2, "r": 1}  # current reads at the leader
 
 
-# Framework 5: partitioning strategy selection (access pattern -> strategy).
+def test_strong_consistency_across_regions_keeps_a_home_region(advise: Advise) -> None:
+    got = conclude(advise, {"money": True}, **THREE_REGIONS_ONE_WRITER)
+    assert got["replication"] == "leader-follower-sync"
+
+
+# Framework 5: partitioning strategy selection (access pattern -> strategy), for data
+# that has outgrown one node; residency and places partition by geography across the
+# regions they tell apart.
+BIG = {"size_gb": 5000}
+TWO_REGIONS = {"deployment": {"regions": ["eu-west-1", "us-east-1"]}}
 PARTITIONING_ROWS = [
-    ("point queries (by id)", {"access": "point"}, "hash"),
-    ("range queries (by date)", {"access": "range"}, "range"),
-    ("geographic queries", {"access": "geo"}, "geographic"),
-    ("even distribution critical", {}, "hash"),
-    ("GDPR data residency", {"residency": ["EU"]}, "geographic"),
-    ("leaderboard queries", {"access": "range", "read_write_ratio": 100}, "range"),
-    ("time-series data", {"access": "time-series"}, "range"),
+    ("point queries (by id)", {"access": "point", **BIG}, {}, "hash"),
+    ("range queries (by date)", {"access": "range", **BIG}, {}, "range"),
+    ("geographic queries", {"access": "geo"}, TWO_REGIONS, "geographic"),
+    ("even distribution critical", BIG, {}, "hash"),
+    ("GDPR data residency", {"residency": ["eu-west-1"]}, TWO_REGIONS, "geographic"),
+    ("leaderboard queries", {"access": "range", "read_write_ratio": 100, **BIG}, {}, "range"),
+    ("time-series data", {"access": "time-series", **BIG}, {}, "range"),
+    ("fits one node", {"access": "point", "size_gb": 100}, {}, "none"),
+    ("size not known", {"access": "range"}, {}, "none"),
 ]
 
 
-@pytest.mark.parametrize(("case", "entity", "strategy"), PARTITIONING_ROWS)
+@pytest.mark.parametrize(("case", "entity", "system", "strategy"), PARTITIONING_ROWS)
 def test_partitioning_table(advise: Advise, case: str, entity: dict[str, Any],
-                            strategy: str) -> None:
-    assert conclude(advise, entity)["partitioning"] == strategy, case
+                            system: dict[str, Any], strategy: str) -> None:
+    assert conclude(advise, entity, **system)["partitioning"] == strategy, case

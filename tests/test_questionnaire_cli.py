@@ -93,7 +93,8 @@ def test_fields_no_question_asks_are_carried_over(cli: CLI, tmp_path: Path) -> N
     )
     out = tmp_path / "out.yaml"
     result = cli("init", "--from", str(source), "--out", str(out),
-                 "--data", "availability.node_failures_tolerated=0")
+                 "--data", "availability.node_failures_tolerated=0",
+                 "--data", "availability.target=99")
     assert result.exit_code == 0, result.output
     assert "accept:\n  - rule: findings.no-failure-tolerated\n    reason: a cache we can " \
            "rebuild\n" in out.read_text()

@@ -13,9 +13,10 @@ import pytest
 import yaml
 from conftest import EXAMPLES, requirements_from
 
-from distadvisor.simulate import availability as avail
+from distadvisor.engine import availability as avail
+from distadvisor.engine.availability import Failures, load_failures
 from distadvisor.simulate.amplification import amplification, depths
-from distadvisor.simulate.data import Failures, load_failures, load_latency
+from distadvisor.simulate.data import load_latency
 from distadvisor.simulate.predict import predict
 from distadvisor.simulate.wars import Design, quantile, simulate
 

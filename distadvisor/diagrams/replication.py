@@ -2,7 +2,9 @@
 
 Nodes are `<entity>-1`..`<entity>-n` (n from the recommended quorum), spread over the
 regions in turn. W marks the first w nodes and R the last r: one possible write
-quorum and read quorum, so the picture shows whether they must overlap.
+quorum and read quorum, so the picture shows whether they must overlap. Where a
+leader acknowledges only what a quorum holds, R marks the leader: reads that must be
+current go there.
 """
 
 from __future__ import annotations
@@ -56,7 +58,16 @@ def _flow(replication: str, shown: list[str], roles: Mapping[str, str], conflict
             "nodes and repair the stale copies they see.")
 
 
-def _quorum_text(n: int, w: int, r: int, cs: canvas.Charset) -> str:
+# Schemes whose leader only acknowledges what a quorum holds: a read at the leader,
+# under a lease a write quorum granted, sees the latest write.
+_LEADER_READS = ("consensus", "leader-follower-sync")
+
+
+def _quorum_text(n: int, w: int, r: int, replication: str, cs: canvas.Charset) -> str:
+    if replication in _LEADER_READS and r == 1:
+        return (f"W: one write quorum (a write waits for w={w} of n={n}); R: reads that must "
+                "be current go to the leader (r=1), under a lease a write quorum granted; "
+                "followers serve reads that may be stale.")
     overlap = ("w+r>n: every read quorum meets the latest write" if w + r > n
                else f"w+r{cs.le}n: a read may miss the latest write")
     return (f"W: one write quorum (a write waits for w={w} of n={n}); R: one read quorum "
@@ -87,7 +98,8 @@ def draw(entity: str, replication: str, quorum: Mapping[str, int], *,
         for node in members:
             i = nodes.index(node)
             mark = cs.hollow if roles[node] in ("follower", "replica", "middle") else cs.filled
-            quorums = ("W" if i < w else " ") + " " + ("R" if i >= n - r else " ")
+            reads = i < r if replication in _LEADER_READS else i >= n - r
+            quorums = ("W" if i < w else " ") + " " + ("R" if reads else " ")
             lines.append(f"{mark} {shown[node].ljust(name_width)}  "
                          f"{roles[node].ljust(_ROLE_WIDTH)}  {quorums}".rstrip())
         lines_by_region.append(lines or ["(no replica)"])
@@ -98,6 +110,6 @@ def draw(entity: str, replication: str, quorum: Mapping[str, int], *,
     out = canvas.wrap(title, width)
     out += ["", *canvas.flow(boxes, width), ""]
     out += canvas.wrap(_flow(replication, list(shown.values()), roles, conflicts, cs), width)
-    out += canvas.wrap(_quorum_text(n, w, r, cs), width)
+    out += canvas.wrap(_quorum_text(n, w, r, replication, cs), width)
     out += short_entity.lines(width) + regions_shown.lines(width)
     return canvas.finish(out, width)

@@ -1,7 +1,9 @@
-"""Reference data the rules consult: the datastore catalogue and inter-region round trips.
+"""Reference data the rules consult: the datastore catalogue.
 
-Both are YAML files beside the rules (`datastores.yaml`, `network.yaml`), checked on
-load against the contract's vocabularies, each entry with its source.
+A YAML file beside the rules (`datastores.yaml`), checked on load against the
+contract's vocabularies, each entry with its source. Stores are matched on what a
+kind of data needs (guarantees, queries, size, rate, regions), never on how it is
+partitioned, and ranked simplest first (rules/data/datastores.yaml).
 """
 
 from __future__ import annotations
@@ -15,11 +17,127 @@ from ..model.vocabulary import (
     CONFLICT_RESOLUTION,
     CONSISTENCY,
     IMPLIES,
+    ISOLATION,
     PACELC,
     PARTITIONING,
     REPLICATION,
 )
 from . import parsecache
+
+TIERS = ("mainstream", "specialised", "niche", "paper")
+SCALES = ("single-node", "distributed")
+ACCESS_PATTERNS = (
+    "point",
+    "range",
+    "time-series",
+    "geo",
+    "counters",
+    "sorted-sets",
+    "logs-queues",
+    "search",
+)
+DEPLOYMENTS = ("single-region", "multi-region-one-writer", "multi-region-sync", "multi-writer")
+TRANSACTIONS = ("none", "single-key", "multi-row")
+LIMIT_KINDS = (
+    "max_size_gb",
+    "max_writes_per_sec",
+    "max_key_writes_per_sec",
+    "min_regions",
+    "max_regions",
+    "region_sets",
+    "note",
+)
+# Limits on the regions apply to data that must lose no acknowledged write with a region.
+_REGION_LIMITS = ("min_regions", "max_regions", "region_sets")
+# A scheme that also serves data concluded for another one: consensus is synchronous
+# replication with a safe failover, and a chain's tail is a synchronous follower.
+_STRONGER_REPLICATION = {
+    "leader-follower-sync": ("consensus",),
+    "chain": ("consensus", "leader-follower-sync"),
+}
+# Isolation that needs transactions over several rows, not only one conditional write.
+_MULTI_ROW_ISOLATION = ("serializable", "snapshot")
+
+
+class Needs(NamedTuple):
+    """What one kind of data needs of a store: what was concluded for it and its facts."""
+
+    consistency: str
+    pacelc: str
+    replication: str
+    conflicts: str
+    isolation: str
+    access: str
+    size_gb: float | None
+    writes_per_sec: float | None
+    region_names: tuple[str, ...]
+    region_count: int
+    writes_from: str
+    partitioning: str  # ranks single-node stores after scale-out ones; never excludes
+    mutability: str = "mutable"  # items never rewritten cannot conflict
+    hot_keys: bool = False  # a few keys take most of the writes
+
+    @property
+    def deployment(self) -> str:
+        """The deployment shape the concluded replication asks for."""
+        if self.region_count <= 1:
+            return "single-region"
+        if self.replication == "consensus":
+            return "multi-region-sync"
+        if self.writes_from == "all-regions" and self.replication in ("multi-leader", "leaderless"):
+            return "multi-writer"
+        return "multi-region-one-writer"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+class Limit(NamedTuple):
+    """A documented limit of a store or of one of its settings, with its source."""
+
+    kind: str
+    value: Any  # a number, or for region_sets a tuple of region-name tuples
+    note: str
+    source: str
+    unknown_excludes: bool = False
+
+    def figure(self, needs: Needs) -> float | int | None:
+        """The data's figure this limit bounds (null when the data does not say)."""
+        if self.kind == "max_size_gb":
+            return needs.size_gb
+        if self.kind == "max_writes_per_sec":
+            return needs.writes_per_sec
+        if self.kind == "max_key_writes_per_sec":
+            # A hot key may take most of the data's writes; other keys spread them.
+            return needs.writes_per_sec if needs.hot_keys else None
+        return needs.region_count
+
+    def breach(self, needs: Needs) -> str | None:
+        """Why data with these needs is past this limit; None within it or unknown."""
+        if self.kind in ("max_size_gb", "max_writes_per_sec", "max_key_writes_per_sec"):
+            figure = self.figure(needs)
+            unit = "GB" if self.kind == "max_size_gb" else "writes/s"
+            if self.kind == "max_key_writes_per_sec":
+                unit = "writes/s on a hot key"
+            if figure is None:
+                if self.unknown_excludes:
+                    return f"the size is unknown and {self.note}"
+                return None  # unknown is not past the limit
+            if figure > self.value:
+                return f"{_number(figure)} {unit} is past {_number(self.value)} {unit}: {self.note}"
+            return None
+        if self.kind not in _REGION_LIMITS or needs.deployment != "multi-region-sync":
+            return None
+        count = needs.region_count
+        if self.kind == "min_regions" and count < self.value:
+            return f"{count} regions: {self.note}"
+        if self.kind == "max_regions" and count > self.value:
+            return f"{count} regions: {self.note}"
+        names = set(needs.region_names)
+        if self.kind == "region_sets" and names and not any(names <= set(s) for s in self.value):
+            return f"{', '.join(needs.region_names)}: {self.note}"
+        return None
 
 
 class Level(NamedTuple):
@@ -30,62 +148,181 @@ class Level(NamedTuple):
     pacelc: str
     replication: tuple[str, ...]
     conflicts: tuple[str, ...]  # how concurrent writes are resolved at this level
+    deployments: tuple[str, ...]
+    transactions: str
+    limits: tuple[Limit, ...]
+    sources: tuple[str, ...]
+
+    def delivers(self, needs: Needs) -> bool:
+        """Its guarantees cover the data's: a model that implies the one wanted, the same
+        partition choice, consistency in normal operation where it is wanted, the
+        replication scheme (or a stronger one) and the same conflict handling (both
+        moot for data written once)."""
+        level_p, level_e = self.pacelc.split("/")
+        want_p, want_e = needs.pacelc.split("/")
+        replication = (needs.replication, *_STRONGER_REPLICATION.get(needs.replication, ()))
+        # Items written once never see concurrent writes: any scheme and any conflict
+        # handling keeps them (append-only telemetry on a leaderless store).
+        written_once = needs.mutability != "mutable"
+        return (
+            needs.consistency in IMPLIES[self.consistency]
+            and level_p == want_p
+            and (level_e == want_e or want_e == "EL")
+            and (written_once or any(scheme in self.replication for scheme in replication))
+            and (written_once or needs.conflicts in self.conflicts)
+        )
 
 
 class Store(NamedTuple):
     name: str
+    tier: str
+    scale: str
     pacelc: str  # its class by default (Abadi 2012 where the system is in that paper)
-    partitioning: tuple[str, ...]
+    access: tuple[str, ...]
+    partitioning: tuple[str, ...]  # schemes it splits data by itself; never matched on
+    isolation: tuple[tuple[str, str], ...]  # (level or "default", the setting that gives it)
     levels: tuple[Level, ...]
-    recommend: bool
-    references: tuple[str, ...]
+    limits: tuple[Limit, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def recommend(self) -> bool:
+        return self.tier != "paper"
+
+    def isolation_setting(self, wanted: str) -> str | None:
+        """The setting that gives `wanted` isolation, or the weakest stronger one."""
+        offered = dict(self.isolation)
+        stronger = ISOLATION[: ISOLATION.index(wanted) + 1] if wanted in ISOLATION else ()
+        return next((offered[level] for level in reversed(stronger) if level in offered), None)
 
 
-class Catalogue(NamedTuple):
-    stores: tuple[Store, ...]
+class Verdict(NamedTuple):
+    """A store's answer to one kind of data: its best level, or why it has none."""
 
-    def matching(
-        self,
-        consistency: str,
-        pacelc: str,
-        replication: str,
-        partitioning: str,
-        conflict_resolution: str,
-    ) -> list[str]:
-        """Stores with a level that delivers this combination, as `Store (level)`.
+    store: Store
+    position: int  # in the catalogue: its order ranks the stores
+    level: Level | None
+    why: str = ""
+    by_limit: bool = False  # excluded by a documented limit rather than a guarantee
 
-        A level qualifies when its model implies the one wanted (linearizable serves
-        causal data) at the same PACELC class, over the same replication, resolving
-        concurrent writes the same way.
-        """
-        found = []
-        for store in self.stores:
-            if not store.recommend:
-                continue
-            if partitioning != "none" and partitioning not in store.partitioning:
-                continue
-            fits = [
-                level
-                for level in store.levels
-                if consistency in IMPLIES[level.consistency]
-                and level.pacelc == pacelc
-                and replication in level.replication
-                and conflict_resolution in level.conflicts
-            ]
-            if fits:
-                # The level that delivers exactly what is wanted beats a stronger one.
-                best = min(fits, key=lambda level: level.consistency != consistency)
-                found.append(f"{store.name} ({best.name})")
+
+class Selection(NamedTuple):
+    """The stores offered for one kind of data, simplest first, and those left out."""
+
+    stores: tuple[str, ...]
+    excluded: tuple[Verdict, ...]  # stores that serve the queries but cannot be offered
+    needs: Needs
+
+    def explain(self) -> str:
+        """Why the list is empty, or which stores a documented limit keeps off it, as
+        sentences that follow another (with a leading space); stores left out for the
+        same reason are named together."""
+        if self.stores:
+            limited = [f"{v.store.name} ({v.why})" for v in self.excluded if v.by_limit]
+            return (
+                " Not offered past a documented limit: " + "; ".join(limited) + "."
+                if limited
+                else ""
+            )
+        if not self.excluded:
+            return f" No catalogued store serves {self.needs.access} queries."
+        grouped: dict[str, list[str]] = {}
+        for verdict in self.excluded:
+            grouped.setdefault(verdict.why, []).append(verdict.store.name)
+        return (
+            " No catalogued store fits: "
+            + "; ".join(f"{', '.join(names)}: {why}" for why, names in grouped.items())
+            + "."
+        )
+
+
+class Catalogue:
+    """The loaded catalogue; selections are memoised per distinct needs (`check` asks
+    for the same few combinations across thousands of files)."""
+
+    def __init__(self, stores: tuple[Store, ...]) -> None:
+        self.stores = stores
+        self._selections: dict[Needs, Selection] = {}
+
+    def select(self, needs: Needs) -> Selection:
+        found = self._selections.get(needs)
+        if found is None:
+            found = self._selections[needs] = self._select(needs)
         return found
 
+    def _select(self, needs: Needs) -> Selection:
+        verdicts = [
+            _judge(store, i, needs)
+            for i, store in enumerate(self.stores)
+            if store.recommend and needs.access in store.access
+        ]
+        fits = [v for v in verdicts if v.level is not None]
+        excluded = [v for v in verdicts if v.level is None]
+        if not any(v.store.tier != "niche" for v in fits):
+            # A niche or research system is never first: alone, it is a reason, not advice.
+            excluded += [
+                v._replace(
+                    level=None, why="fits, but a niche or research system is never advised alone"
+                )
+                for v in fits
+            ]
+            excluded.sort(key=lambda v: v.position)
+            fits = []
+        scale_out = needs.partitioning in ("hash", "range")
+        fits.sort(
+            key=lambda v: (
+                v.store.tier == "niche",
+                # Scale-out stores first when the data outgrows one node.
+                scale_out and v.store.scale == "single-node",
+                # A store chosen for these queries before a general-purpose one.
+                v.store.tier != "specialised",
+                v.position,
+            )
+        )
+        stores = tuple(f"{v.store.name} ({v.level.name})" for v in fits if v.level is not None)
+        return Selection(stores, tuple(excluded), needs)
 
-class NetworkTable(NamedTuple):
-    default_ms: float
-    pairs: dict[frozenset[str], float]
-    source: str
 
-    def between(self, a: str, b: str) -> float:
-        return self.pairs.get(frozenset((a, b)), self.default_ms)
+def _judge(store: Store, index: int, needs: Needs) -> Verdict:
+    """The best level of `store` for these needs, or the first reason it has none."""
+    multi_row = needs.isolation in _MULTI_ROW_ISOLATION
+    if multi_row and store.isolation_setting(needs.isolation) is None:
+        return Verdict(store, index, None, f"no {needs.isolation} isolation")
+    levels = [level for level in store.levels if level.delivers(needs)]
+    if not levels:
+        return Verdict(
+            store,
+            index,
+            None,
+            f"no setting delivers {needs.consistency} ({needs.pacelc}) over"
+            f" {needs.replication} replication with conflict resolution {needs.conflicts}",
+        )
+    levels = [level for level in levels if needs.deployment in level.deployments]
+    if not levels:
+        return Verdict(store, index, None, f"no such setting for a {needs.deployment} deployment")
+    if multi_row:
+        levels = [level for level in levels if level.transactions == "multi-row"]
+        if not levels:
+            return Verdict(
+                store,
+                index,
+                None,
+                f"atomic writes of one key only at that setting, and {needs.isolation}"
+                " isolation needs transactions over several rows",
+            )
+    for limit in store.limits:
+        if why := limit.breach(needs):
+            return Verdict(store, index, None, why, by_limit=limit.figure(needs) is not None)
+    within = [level for level in levels if not any(lim.breach(needs) for lim in level.limits)]
+    if not within:
+        first = next(why for lim in levels[0].limits if (why := lim.breach(needs)))
+        return Verdict(store, index, None, first, by_limit=True)
+    # The level that delivers exactly what is wanted beats a stronger, slower one.
+    best = min(
+        within,
+        key=lambda level: (level.consistency != needs.consistency, level.pacelc != needs.pacelc),
+    )
+    return Verdict(store, index, best)
 
 
 class _Checker:
@@ -143,6 +380,83 @@ class _Checker:
             raise InputError(self.problems)
 
 
+def _sources(check: _Checker, raw: Any, path: tuple[str | int, ...]) -> tuple[str, ...]:
+    """A non-empty list of sources: every entry of the catalogue says where it is from."""
+    values = check.get(raw, "sources", list, path) or []
+    if not values or not all(isinstance(v, str) and v.strip() for v in values):
+        check.problems.append(
+            Problem(
+                "sources missing or blank",
+                check.doc.locate((*path, "sources")),
+                "a non-empty list of sources",
+            )
+        )
+    return tuple(str(v) for v in values)
+
+
+def _limits(check: _Checker, raw: Any, path: tuple[str | int, ...]) -> tuple[Limit, ...]:
+    limits = []
+    items = raw.get("limits", []) if isinstance(raw, dict) else []
+    if not isinstance(items, list):
+        check.problems.append(
+            Problem("'limits' must be a list", check.doc.locate((*path, "limits")), "a list")
+        )
+        items = []
+    for k, item in enumerate(items):
+        at = (*path, "limits", k)
+        kind = check.word(item, "kind", LIMIT_KINDS, at)
+        value: Any = None
+        if kind == "region_sets":
+            sets = check.get(item, "value", list, at) or []
+            if not all(isinstance(s, list) and all(isinstance(n, str) for n in s) for s in sets):
+                check.problems.append(
+                    Problem(
+                        "malformed region sets",
+                        check.doc.locate((*at, "value")),
+                        "a list of lists of region names",
+                    )
+                )
+                sets = []
+            value = tuple(tuple(s) for s in sets)
+        elif kind != "note":
+            value = check.get(item, "value", (int, float), at)
+        unknown = item.get("unknown_excludes", False) if isinstance(item, dict) else False
+        limits.append(
+            Limit(
+                kind=kind,
+                value=value,
+                note=str(check.get(item, "note", str, at)),
+                source=str(check.get(item, "source", str, at)),
+                unknown_excludes=unknown is True,
+            )
+        )
+    return tuple(limits)
+
+
+def _isolation(
+    check: _Checker, raw: Any, path: tuple[str | int, ...]
+) -> tuple[tuple[str, str], ...]:
+    """`default` (one of the isolation vocabulary), then the setting for each level offered."""
+    table = check.get(raw, "isolation", dict, path) or {}
+    at = (*path, "isolation")
+    check.word(table, "default", ISOLATION, at)
+    pairs = []
+    for key, setting in table.items():
+        if key == "default":
+            continue
+        if key not in ISOLATION[:-1] or not isinstance(setting, str):
+            check.problems.append(
+                Problem(
+                    f"unknown isolation setting {key!r}",
+                    check.doc.locate((*at, key)),
+                    "default, or " + " | ".join(ISOLATION[:-1]) + " with the setting's text",
+                )
+            )
+            continue
+        pairs.append((str(key), " ".join(setting.split())))
+    return (("default", str(table.get("default"))), *pairs)
+
+
 def load_catalogue(path: Path) -> Catalogue:
     doc = parsecache.load(path)
     check = _Checker(doc)
@@ -159,43 +473,25 @@ def load_catalogue(path: Path) -> Catalogue:
                     pacelc=check.word(level, "pacelc", PACELC, at),
                     replication=check.words(level, "replication", REPLICATION, at),
                     conflicts=check.words(level, "conflicts", CONFLICT_RESOLUTION, at),
+                    deployments=check.words(level, "deployments", DEPLOYMENTS, at),
+                    transactions=check.word(level, "transactions", TRANSACTIONS, at),
+                    limits=_limits(check, level, at),
+                    sources=_sources(check, level, at),
                 )
             )
         stores.append(
             Store(
                 name=str(check.get(raw, "name", str, where)),
+                tier=check.word(raw, "tier", TIERS, where),
+                scale=check.word(raw, "scale", SCALES, where),
                 pacelc=check.word(raw, "pacelc", PACELC, where),
+                access=check.words(raw, "access", ACCESS_PATTERNS, where),
                 partitioning=check.words(raw, "partitioning", PARTITIONING, where),
+                isolation=_isolation(check, raw, where),
                 levels=tuple(levels),
-                recommend=bool(raw.get("recommend", True)) if isinstance(raw, dict) else False,
-                references=tuple(check.get(raw, "references", list, where) or ()),
+                limits=_limits(check, raw, where),
+                sources=_sources(check, raw, where),
             )
         )
     check.done()
     return Catalogue(tuple(stores))
-
-
-def load_network(path: Path) -> NetworkTable:
-    doc = parsecache.load(path)
-    check = _Checker(doc)
-    default = check.get(doc.data, "default_ms", (int, float), ())
-    source = check.get(doc.data, "source", str, ())
-    pairs: dict[frozenset[str], float] = {}
-    for i, row in enumerate(check.get(doc.data, "round_trips_ms", list, ()) or []):
-        ok = (
-            isinstance(row, list)
-            and len(row) == 3
-            and isinstance(row[0], str)
-            and isinstance(row[1], str)
-            and isinstance(row[2], int | float)
-            and not isinstance(row[2], bool)
-            and row[2] >= 0
-        )
-        if not ok:
-            check.problems.append(
-                Problem("malformed row", doc.locate(("round_trips_ms", i)), "[region, region, ms]")
-            )
-            continue
-        pairs[frozenset((row[0], row[1]))] = float(row[2])
-    check.done()
-    return NetworkTable(float(default or 0), pairs, str(source))

@@ -602,7 +602,7 @@ def _show(value: Any) -> str:
         # Six significant digits: enough for 99.9997%, no float noise.
         return str(int(value)) if value.is_integer() else f"{value:.6g}"
     if isinstance(value, list | tuple):
-        return ", ".join(_show(v) for v in value)
+        return ", ".join(_show(v) for v in value) or "none"
     if isinstance(value, dict):
         return ", ".join(f"{k}={_show(v)}" for k, v in value.items())
     if value is None:

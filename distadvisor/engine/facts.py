@@ -102,6 +102,8 @@ def _system_types() -> dict[str, Type]:
     schema |= _section_types("workload", Workload)
     schema |= _section_types("latency_budget_ms", LatencyBudget)
     schema |= _section_types("availability", Availability)
+    # Resolved to its documented default, so rules never see null here.
+    schema["availability.zone_failure_tolerated"] = BOOL
     return schema
 
 
@@ -116,6 +118,14 @@ def schema_for(scope: str) -> dict[str, Type]:
         schema |= {f"entity.{slot}": kind for slot, kind in ENTITY_SLOTS.items()}
         schema["entity.index"] = NUMBER
         schema["entity.reads_per_write"] = Type("number", nullable=True)
+        # Resolved to their documented defaults (docs/requirements.md).
+        entity_types = field_types(Entity)
+        schema["entity.writes_from"] = _fact_type(field_types(Deployment)["writes_from"])
+        schema["entity.freshness"] = _fact_type(entity_types["freshness"])
+        schema["entity.write_rate"] = Type("number", nullable=True)
+        schema["entity.read_rate"] = Type("number", nullable=True)
+        # Isolation: the data that shares a transaction with this one, both directions.
+        schema["entity.transaction_partners"] = LIST
     elif scope == "service":
         schema |= _section_types("service", Service)
         schema |= {"service.callers": LIST, "service.index": NUMBER, "service.declared": BOOL}
@@ -153,17 +163,35 @@ def _system_facts(req: Requirements) -> dict[str, Any]:
     facts |= _section_facts("workload", req.workload)
     facts |= _section_facts("latency_budget_ms", req.latency_budget_ms)
     facts |= _section_facts("availability", req.availability)
+    facts["availability.zone_failure_tolerated"] = req.availability.zone_failure
     return facts
 
 
+def _rates(req: Requirements, entity: Entity) -> tuple[float | None, float | None]:
+    """This kind of data's peak (writes, reads) per second: its own figures, else the
+    system's workload when it is the only kind of data, else unknown."""
+    alone = len(req.data) == 1
+    writes = entity.writes_per_sec
+    if writes is None and alone:
+        writes = req.workload.writes_per_sec
+    reads = entity.reads_per_sec
+    if reads is None and alone:
+        reads = req.workload.reads_per_sec
+    return writes, reads
+
+
 def _reads_per_write(req: Requirements, entity: Entity) -> float | None:
-    """The entity's own read/write ratio, else the system's workload ratio, else unknown."""
+    """The entity's own read/write ratio, else the ratio of its own rates, else the
+    system's workload ratio, else unknown."""
     if entity.read_write_ratio is not None:
         return entity.read_write_ratio
-    reads, writes = req.workload.reads_per_sec, req.workload.writes_per_sec
-    if reads is None or writes is None or writes == 0:
-        return None
-    return reads / writes
+    for reads, writes in (
+        (entity.reads_per_sec, entity.writes_per_sec),
+        (req.workload.reads_per_sec, req.workload.writes_per_sec),
+    ):
+        if reads is not None and writes is not None and writes != 0:
+            return reads / writes
+    return None
 
 
 def _services(req: Requirements) -> Iterator[tuple[Service, str, bool]]:
@@ -187,6 +215,16 @@ def _services(req: Requirements) -> Iterator[tuple[Service, str, bool]]:
             yield Service(name=name), path, False
 
 
+def _transaction_partners(req: Requirements, entity: Entity) -> list[str]:
+    """The kinds of data updated in one transaction with this one, whichever of the two
+    names the other in `transactional_with`, in file order."""
+    return [
+        other.name
+        for other in req.data
+        if other.name in entity.transactional_with or entity.name in other.transactional_with
+    ]
+
+
 def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
     """The subjects of one scope, in file order, each with its facts."""
     system = _system_facts(req)
@@ -195,7 +233,16 @@ def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
     elif scope == "entity":
         for i, entity in enumerate(req.data):
             facts = system | _section_facts("entity", entity) | _design_facts(entity.design)
-            facts |= {"entity.index": i, "entity.reads_per_write": _reads_per_write(req, entity)}
+            writes, reads = _rates(req, entity)
+            facts |= {
+                "entity.index": i,
+                "entity.reads_per_write": _reads_per_write(req, entity),
+                "entity.writes_from": entity.writes_from or req.deployment.writes_from,
+                "entity.freshness": entity.effective_freshness,
+                "entity.write_rate": writes,
+                "entity.read_rate": reads,
+                "entity.transaction_partners": _transaction_partners(req, entity),
+            }
             yield Subject(scope, entity.name, f"data[{i}]", facts)
     elif scope == "service":
         callers_of: dict[str, list[str]] = {}  # one pass over the graph, not one per service

@@ -11,8 +11,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .catalogue import Catalogue, NetworkTable, Store
+from .availability import Failures
+from .availability import predict as predict_availability
+from .catalogue import Catalogue, Needs, Store
 from .conditions import BOOL, LIST, NUMBER, STRING, Function, Type
+from .figures import Figures
+from .network import NetworkTable
 from .slots import QUORUM
 
 # Replication schemes whose writes wait for a majority (or for every replica of a
@@ -46,8 +50,10 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int] |
     n = 2f + 1 keeps a majority (f + 1) alive after f failures, so majority writes stay
     possible and every acknowledged write survives on at least one node. A chain
     replicates to every node, so f + 1 nodes suffice and its tail serves reads.
-    When the consistency rests on quorum intersection, r = n - w + 1 makes every read
-    quorum meet every write quorum (w + r > n); otherwise one replica answers a read.
+    A scheme with a leader reads one replica: the leader under a lease when the read
+    must be current (the lease was granted by a write quorum), any follower when it
+    may be stale. Only leaderless reads that must meet the latest write ask
+    r = n - w + 1 replicas (w + r > n).
     """
     if isinstance(failures, int | float) and failures < 0:
         failures = 0
@@ -59,7 +65,7 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int] |
         return {"n": n, "w": n, "r": 1}
     n = 2 * f + 1
     w = 1 if replication in _SINGLE_ACK_WRITES else f + 1
-    r = n - w + 1 if intersect else 1
+    r = n - w + 1 if intersect and replication == "leaderless" else 1
     return {"n": n, "w": w, "r": r}
 
 
@@ -89,38 +95,69 @@ def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
     return 100.0 * min(1.0, up)
 
 
-def _majority_round_trips(network: NetworkTable, names: list[str], count: int) -> list[float]:
+def _majority_round_trips(
+    network: NetworkTable, names: list[str], count: int
+) -> list[float] | None:
     """For each region, the round trip it needs to hear from a majority of regions.
 
-    Unknown pairs (or unnamed regions) use the table's typical minimum between regions.
+    A pair the table cannot tell (a region it does not place) counts as 0 ms, so the
+    result is a floor: a budget below it is really missed. Regions known only by count
+    have no round trip: None.
     """
     if not names:
-        # Regions known only by count are alike: every pair is the default.
-        return [network.default_ms if isinstance(count, int | float) and count >= 2 else 0.0]
+        return None if isinstance(count, int | float) and count >= 2 else [0.0]
     regions = list(dict.fromkeys(str(name) for name in names))[:MAX_REGIONS]
     if len(regions) < 2:
         return [0.0]
     others_needed = len(regions) // 2  # a majority, counting the region's own vote
     return [
-        sorted(network.between(origin, other) for other in regions if other != origin)[
+        sorted(network.between(origin, other) or 0.0 for other in regions if other != origin)[
             others_needed - 1
         ]
         for origin in regions
     ]
 
 
-def round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float:
+def round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float | None:
     """The least round trip a write from the worst-placed region needs to reach a majority.
 
     When writes enter everywhere, no protocol acknowledges a strongly consistent write
     from that region sooner.
     """
-    return max(_majority_round_trips(network, names, count))
+    trips = _majority_round_trips(network, names, count)
+    return None if trips is None else max(trips)
 
 
-def leader_round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float:
+def leader_round_trip_ms(network: NetworkTable, names: list[str], count: int) -> float | None:
     """The same round trip from the best-placed region: the floor for a single leader."""
-    return min(_majority_round_trips(network, names, count))
+    trips = _majority_round_trips(network, names, count)
+    return None if trips is None else min(trips)
+
+
+def write_availability_pct(
+    failures: Failures,
+    replication: str,
+    replicas: Any,
+    needed: Any,
+    zone_survives: bool,
+    spans_regions: bool,
+    regions: Any,
+) -> float | None:
+    """Percent of the time writes are accepted, replicas failing alone, with their zone
+    or with their region (engine/availability.py, figures of failures.yaml).
+
+    Replicas spread over the `regions` regions (at most one per replica) when they span
+    regions, else they share one region; over each region's zones unless they may share
+    a zone. A scheme with a leader also loses each failover's pause.
+    """
+    counts = _count(replicas), _count(needed), _count(regions)
+    if None in counts:
+        return None
+    n = max(1, int(replicas))
+    spread = failures if zone_survives else failures._replace(zones_per_region=1)
+    span = max(1, min(int(regions), n)) if spans_regions else 1
+    write = predict_availability(replication, n, int(needed), 1, span, spread).write
+    return 100.0 * write
 
 
 def _store(catalogue: Catalogue, name: str | None) -> Store | None:
@@ -147,11 +184,121 @@ def store_levels(catalogue: Catalogue, store: str | None) -> list[str]:
     return [level.name for level in found.levels] if found else []
 
 
-def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
+# --- datastores: what a kind of data needs of a store -------------------------------
+
+_NULLABLE_NUMBER = Type("number", nullable=True)
+_NEEDS_PARAMS = (
+    STRING,  # consistency
+    STRING,  # pacelc
+    STRING,  # replication
+    STRING,  # conflict_resolution
+    STRING,  # isolation
+    STRING,  # access
+    _NULLABLE_NUMBER,  # size_gb
+    _NULLABLE_NUMBER,  # writes per second
+    LIST,  # region names
+    NUMBER,  # region count
+    STRING,  # writes_from
+    STRING,  # partitioning (ranking only)
+    STRING,  # mutability
+    BOOL,  # hot_keys
+)
+_NEEDS_DOC = (
+    "consistency, pacelc, replication, conflict_resolution, isolation, access, size_gb,"
+    " writes_per_sec, region_names, region_count, writes_from, partitioning, mutability,"
+    " hot_keys"
+)
+
+
+def _needs(*args: Any) -> Needs:
+    """The arguments of the datastores functions, in their order, as one value."""
+    consistency, pacelc, replication, conflicts, isolation, access = (str(a) for a in args[:6])
+    size, writes, names, count, writes_from, partitioning, mutability, hot_keys = args[6:]
+    return Needs(
+        consistency=consistency,
+        pacelc=pacelc,
+        replication=replication,
+        conflicts=conflicts,
+        isolation=isolation,
+        access=access,
+        size_gb=None if size is None else float(size),
+        writes_per_sec=None if writes is None else float(writes),
+        region_names=tuple(names or ()),
+        region_count=_count(count) or 0,  # a count no deployment has: as good as none
+        writes_from=str(writes_from),
+        partitioning=str(partitioning),
+        mutability=str(mutability),
+        hot_keys=bool(hot_keys),
+    )
+
+
+def isolation_settings(catalogue: Catalogue, offered: list[str], wanted: str) -> str:
+    """`Store: setting` for each offered store (`Store (level)`) that has a setting for
+    `wanted` isolation; empty when no transaction spans more than one write."""
+    if wanted == "n/a":
+        return ""
+    settings = []
+    for entry in offered or ():
+        store = next((s for s in catalogue.stores if entry.startswith(f"{s.name} (")), None)
+        setting = store.isolation_setting(wanted) if store else None
+        if store is not None and setting is not None:
+            settings.append(f"{store.name}: {setting}")
+    return "; ".join(settings)
+
+
+def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) -> bool:
+    """Whether the first recommended store splits data by `scheme` itself, so the
+    application need not route keys; false with no store to rely on."""
+    if not datastores:
+        return False
+    first = datastores[0]
+    store = next(
+        (s for s in catalogue.stores if first == s.name or first.startswith(f"{s.name} (")),
+        None,
+    )
+    return store is not None and scheme in store.partitioning
+
+
+def first_store_notes(catalogue: Catalogue, offered: list[str]) -> str:
+    """The documented notes of the first offered store and its setting, as a sentence
+    that follows another (leading space); empty when it has none."""
+    first = (offered or [""])[0]
+    store = next((s for s in catalogue.stores if first.startswith(f"{s.name} (")), None)
+    if store is None:
+        return ""
+    level = next((lv for lv in store.levels if first == f"{store.name} ({lv.name})"), None)
+    limits = (*store.limits, *(level.limits if level else ()))
+    notes = list(dict.fromkeys(lim.note for lim in limits if lim.kind == "note"))
+    return f" Design for {store.name}'s documented limits: {'; '.join(notes)}." if notes else ""
+
+
+def build(
+    catalogue: Catalogue, network: NetworkTable, figures: Figures, failures: Failures
+) -> dict[str, Function]:
     """The functions available to rule conditions, bound to the loaded reference data."""
     nullable_number = Type("number", nullable=True)
     nullable_string = Type("string", nullable=True)
+    figure_name = Type("string", tuple(figures.by_name))
     return {
+        "figure": Function(
+            (figure_name,),
+            NUMBER,
+            figures.value,
+            "figure(name): a figure of rules/data/capacity.yaml.",
+        ),
+        "unplaced_regions": Function(
+            (LIST,),
+            LIST,
+            lambda names: [n for n in names or () if not network.known(n)],
+            "unplaced_regions(region_names): regions the network table cannot place.",
+        ),
+        "write_availability_pct": Function(
+            (STRING, nullable_number, nullable_number, BOOL, BOOL, NUMBER),
+            nullable_number,
+            lambda *args: write_availability_pct(failures, *args),
+            "write_availability_pct(replication, n, w, zone_survives, spans_regions,"
+            " regions): percent of the time writes are accepted.",
+        ),
         "len": Function((LIST,), NUMBER, lambda items: len(items or ()), "Number of items."),
         "missing": Function(
             (LIST, LIST),
@@ -173,22 +320,49 @@ def build(catalogue: Catalogue, network: NetworkTable) -> dict[str, Function]:
         ),
         "round_trip_ms": Function(
             (LIST, NUMBER),
-            NUMBER,
+            nullable_number,
             lambda names, count: round_trip_ms(network, names, count),
             "round_trip_ms(region_names, region_count): least majority round trip for a write.",
         ),
         "leader_round_trip_ms": Function(
             (LIST, NUMBER),
-            NUMBER,
+            nullable_number,
             lambda names, count: leader_round_trip_ms(network, names, count),
             "leader_round_trip_ms(region_names, region_count): majority round trip of the"
             " best-placed leader.",
         ),
         "datastores": Function(
-            (STRING, STRING, STRING, STRING, STRING),
+            _NEEDS_PARAMS,
             LIST,
-            catalogue.matching,
-            "datastores(consistency, pacelc, replication, partitioning, conflict_resolution).",
+            lambda *args: list(catalogue.select(_needs(*args)).stores),
+            "datastores(" + _NEEDS_DOC + "): stores with a setting that delivers what the"
+            " data needs, within their documented limits, simplest first, as `Store (setting)`.",
+        ),
+        "datastores_why": Function(
+            _NEEDS_PARAMS,
+            STRING,
+            lambda *args: catalogue.select(_needs(*args)).explain(),
+            "datastores_why(same arguments): why no store fits, or which stores a documented"
+            " limit keeps off the list; empty when there is nothing to say.",
+        ),
+        "first_store_notes": Function(
+            (LIST,),
+            STRING,
+            lambda offered: first_store_notes(catalogue, offered),
+            "first_store_notes(datastores): the documented notes of the first offered store.",
+        ),
+        "isolation_settings": Function(
+            (LIST, STRING),
+            STRING,
+            lambda offered, wanted: isolation_settings(catalogue, offered, wanted),
+            "isolation_settings(datastores, isolation): each offered store's setting for that"
+            " isolation level.",
+        ),
+        "partitions_itself": Function(
+            (LIST, STRING),
+            BOOL,
+            lambda stores, scheme: partitions_itself(catalogue, stores, scheme),
+            "partitions_itself(datastores, scheme): the first store partitions that way itself.",
         ),
         "declared_pacelc": Function(
             (nullable_string, nullable_string),

@@ -31,7 +31,8 @@ from ..model import yamlsource
 from ..model.requirements import has_control_characters
 from ..model.vocabulary import PATTERNS, SEVERITIES
 from . import parsecache
-from .catalogue import Catalogue, NetworkTable, load_catalogue, load_network
+from .availability import Failures, load_failures
+from .catalogue import Catalogue, load_catalogue
 from .conditions import (
     ConditionError,
     Expr,
@@ -44,7 +45,10 @@ from .conditions import (
     parse_template,
 )
 from .facts import SCOPES, schema_for
+from .figures import FILES as FIGURE_FILES
+from .figures import Figures, load_figures
 from .functions import build as build_functions
+from .network import NetworkTable, load_network
 from .slots import ENTITY_SLOTS
 
 RULE_KEYS = (
@@ -122,6 +126,8 @@ class RuleSet(NamedTuple):
     # Each field's rules in the order they are tried, sorted once at load: the engine
     # asks for them once per kind of data of every file it checks.
     slot_rules: dict[str, tuple[Rule, ...]]
+    figures: Figures
+    failures: Failures
 
     def by_id(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -450,7 +456,9 @@ def load(folders: Iterable[Path]) -> RuleSet:
     problems: list[Problem] = []
     catalogue = load_catalogue(base / "data" / "datastores.yaml")
     network = load_network(base / "data" / "network.yaml")
-    functions = build_functions(catalogue, network)
+    figures = load_figures(base / "data" / name for name in FIGURE_FILES)
+    failures = load_failures(base / "data" / "failures.yaml")
+    functions = build_functions(catalogue, network, figures, failures)
     by_id: dict[str, Rule] = {}
     files: list[Path] = []
     for folder in folders:
@@ -493,7 +501,10 @@ def load(folders: Iterable[Path]) -> RuleSet:
         slot: tuple(sorted((r for r in rules if r.slot == slot), key=Rule.sort_key))
         for slot in ENTITY_SLOTS
     }
-    return RuleSet(tuple(rules), tuple(order), catalogue, network, tuple(files), slot_rules)
+    return RuleSet(
+        tuple(rules), tuple(order), catalogue, network, tuple(files), slot_rules, figures,
+        failures,
+    )
 
 
 def _source_text(raw: Any) -> str:

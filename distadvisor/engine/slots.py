@@ -10,6 +10,7 @@ from ..model.vocabulary import (
     CAP,
     CONFLICT_RESOLUTION,
     CONSISTENCY,
+    ISOLATION,
     PACELC,
     PARTITIONING,
     REPLICATION,
@@ -29,4 +30,6 @@ ENTITY_SLOTS: dict[str, Type] = {
     "partitioning": Type("string", PARTITIONING),
     "conflict_resolution": Type("string", CONFLICT_RESOLUTION),
     "datastores": Type("list"),
+    # An extension of the contract: listed after its fields, so theirs keep their order.
+    "isolation": Type("string", ISOLATION),
 }

@@ -29,10 +29,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_ENTRIES = 10_000
 
 StaleReads = Literal["never", "bounded", "tolerated"]
-Ordering = Literal["none", "causal", "total"]
+Ordering = Literal["none", "per-key", "causal", "total"]
 Conflicts = Literal["reject", "merge", "last-write-wins"]
 Access = Literal["point", "range", "time-series", "geo"]
 WritesFrom = Literal["one-region", "all-regions"]
+Mutability = Literal["mutable", "immutable", "append-only"]
+Freshness = Literal["hard", "objective"]
 # The contract's vocabularies (vocabulary.py), which a declared design is written in;
 # a test keeps these Literals equal to them.
 Replication = Literal[
@@ -157,6 +159,32 @@ class Availability:
     region_failure_tolerated: bool = field(
         default=False, metadata=spec("Whether losing a whole region must be survived.")
     )
+    # --- what a loss may cost (added in the requirements language's growth) ---
+    zone_failure_tolerated: bool | None = field(
+        default=None,
+        metadata=spec(
+            "Whether losing a whole availability zone must be survived (default: true when"
+            " node_failures_tolerated >= 1)."
+        ),
+    )
+    rpo_s: float | None = field(
+        default=None,
+        metadata=spec(
+            "Seconds of acknowledged writes that may be lost on a region loss (0 = none).",
+            minimum=0,
+        ),
+    )
+    rto_s: float | None = field(
+        default=None,
+        metadata=spec("Seconds to restore service after a region loss.", minimum=0),
+    )
+
+    @property
+    def zone_failure(self) -> bool:
+        """Whether a zone loss must be survived, with its documented default."""
+        if self.zone_failure_tolerated is not None:
+            return self.zone_failure_tolerated
+        return self.node_failures_tolerated >= 1
 
 
 @dataclass(frozen=True)
@@ -254,9 +282,52 @@ class Entity:
         default=False, metadata=spec("The full history of changes must be kept.")
     )
     size_gb: float | None = field(default=None, metadata=spec("Data size in GB.", minimum=0))
+    # --- added in the requirements language's growth; all optional ---
+    writes_per_sec: float | None = field(
+        default=None, metadata=spec("Peak writes per second of this kind of data.", minimum=0)
+    )
+    reads_per_sec: float | None = field(
+        default=None, metadata=spec("Peak reads per second of this kind of data.", minimum=0)
+    )
+    hot_keys: bool = field(
+        default=False, metadata=spec("A few keys take a large share of the traffic.")
+    )
+    home_region: str | None = field(
+        default=None,
+        metadata=spec("The region of deployment.regions where this data is written.", name=True),
+    )
+    writes_from: WritesFrom | None = field(
+        default=None,
+        metadata=spec("Where this data is written from (default: deployment.writes_from)."),
+    )
+    mutability: Mutability = field(
+        default="mutable",
+        metadata=spec("Whether items change after they are written, or are only appended."),
+    )
+    freshness: Freshness | None = field(
+        default=None,
+        metadata=spec(
+            "With bounded staleness: 'hard' refuses reads past the bound (CP); 'objective'"
+            " keeps serving the last known value (AP). Default: hard for money or unique"
+            " claims, else objective."
+        ),
+    )
+    transactional_with: tuple[str, ...] = field(
+        default=(),
+        metadata=spec("Other kinds of data updated in the same transaction as this one."),
+    )
     design: DataDesign | None = field(
         default=None, metadata=spec("What was built for this data (design drift is checked).")
     )
+
+    @property
+    def effective_freshness(self) -> Freshness | None:
+        """How a staleness bound is enforced: only bounded staleness has one."""
+        if self.stale_reads != "bounded":
+            return None
+        if self.freshness is not None:
+            return self.freshness
+        return "hard" if self.money or self.unique_claims else "objective"
 
 
 @dataclass(frozen=True)
@@ -604,6 +675,50 @@ def _cross_checks(v: _Validator, req: Requirements) -> None:
     for i, entity in enumerate(req.data):
         if entity.design is not None:
             _check_design(v, entity.design, ("data", i, "design"))
+    _check_growth(v, req)
+
+
+def _check_growth(v: _Validator, req: Requirements) -> None:
+    """The per-entity fields that name other parts of the file, and the freshness that
+    only a staleness bound has."""
+    names = [e.name for e in req.data]
+    regions = req.deployment.region_names
+    for i, entity in enumerate(req.data):
+        if entity.freshness is not None and entity.stale_reads != "bounded":
+            v.problem(
+                ("data", i, "freshness"),
+                "freshness applies only to a staleness bound",
+                "stale_reads: bounded beside it",
+                f"stale_reads: {entity.stale_reads}",
+            )
+        if entity.home_region is not None and entity.home_region not in regions:
+            expected = (
+                "one of " + ", ".join(regions)
+                if regions
+                else "deployment.regions given as a list of names"
+            )
+            v.problem(
+                ("data", i, "home_region"),
+                f"home region '{entity.home_region}' is not a deployment region",
+                expected,
+                hint=did_you_mean(entity.home_region, list(regions)),
+            )
+        _check_unique(v, list(entity.transactional_with), ("data", i, "transactional_with"),
+                      "transactional_with")
+        for j, other in enumerate(entity.transactional_with):
+            if other == entity.name:
+                v.problem(
+                    ("data", i, "transactional_with", j),
+                    f"'{other}' is this kind of data itself",
+                    "another data[].name",
+                )
+            elif other not in names:
+                v.problem(
+                    ("data", i, "transactional_with", j),
+                    f"no kind of data named '{other}'",
+                    "a data[].name",
+                    hint=did_you_mean(other, names),
+                )
 
 
 def _check_design(v: _Validator, design: DataDesign, path: PathKey) -> None:

@@ -39,6 +39,9 @@ REPLICATION = (
 )
 PARTITIONING = ("none", "hash", "range", "geographic")
 CONFLICT_RESOLUTION = ("none", "last-write-wins", "version-vectors", "crdt", "application-merge")
+# Transaction isolation a kind of data needs, strongest first (an extension of the
+# contract); `n/a` where no transaction spans more than one write.
+ISOLATION = ("serializable", "snapshot", "read-committed", "n/a")
 PATTERNS = (
     "circuit-breaker",
     "retry-backoff",

@@ -130,6 +130,9 @@ def _types_for(hint: Any) -> tuple[str, ...]:
 
 
 def _literal_values(hint: Any) -> tuple[str, ...]:
+    """The values of a Literal field, optional or not (`freshness` may be left out)."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
     return tuple(str(a) for a in typing.get_args(hint))
 
 

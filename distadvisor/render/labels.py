@@ -13,6 +13,7 @@ FIELD_LABELS = {
     "partitioning": "Partitioning",
     "conflict_resolution": "Conflicts",
     "datastores": "Datastores",
+    "isolation": "Isolation",
 }
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import random
 
-from ..engine.catalogue import NetworkTable, load_network
+from ..engine import availability as avail
+from ..engine.availability import Failures, load_failures
+from ..engine.network import NetworkTable, load_network
 from ..model.requirements import Entity, Requirements
 from ..recommendation import EntityAdvice, Recommendation, accept_findings
 from ..resources import rules_dir
-from . import availability as avail
 from .amplification import amplification
-from .data import Failures, Latency, Profile, load_failures, load_latency
+from .data import Latency, Profile, load_latency
 from .findings import cheapest_quorum, findings, load_thresholds
 from .prediction import EntityPrediction, Percentiles, Prediction, Staleness
 from .wars import Design, Samples, quantile, simulate
@@ -77,9 +78,12 @@ def _distance(
 
     def between(a: tuple[int, int], b: tuple[int, int]) -> float:
         if a[0] != b[0]:
+            # Regions known only by count, or not placed by the table, have no known
+            # distance: the zones' own (a floor); findings.unverified-regions says so.
+            known = None
             if a[0] < len(names) and b[0] < len(names):
-                return network.between(names[a[0]], names[b[0]]) / 2
-            return network.default_ms / 2
+                known = network.between(names[a[0]], names[b[0]])
+            return known / 2 if known is not None else latency.cross_zone_one_way_ms
         return latency.cross_zone_one_way_ms if a[1] != b[1] else 0.0
 
     return tuple(tuple(between(a, b) for b in place) for a in place)

@@ -11,11 +11,48 @@ leader's node fails.
 from __future__ import annotations
 
 from math import comb
+from pathlib import Path
 from typing import NamedTuple
 
-from .data import Failures
+from ..model.vocabulary import REPLICATION
+from ..resources import rules_dir
+from . import parsecache
+from .datareader import DataReader
 
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
+
+
+class Failures(NamedTuple):
+    node_up: float
+    zone_up: float
+    region_up: float
+    zones_per_region: int
+    node_failures_per_year: float
+    failover_s: dict[str, float]
+    attempts_per_call: int
+    retry_budget: float
+
+
+def load_failures(path: Path | None = None) -> Failures:
+    doc = parsecache.load(path or rules_dir() / "data" / "failures.yaml")
+    read = DataReader(doc)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    failover = read.mapping(data, "failover_s", ())
+    failures = Failures(
+        node_up=read.number(data, "node_up", (), low=0.5, high=1),
+        zone_up=read.number(data, "zone_up", (), low=0.5, high=1),
+        region_up=read.number(data, "region_up", (), low=0.5, high=1),
+        zones_per_region=int(read.number(data, "zones_per_region", (), low=1, high=10)),
+        node_failures_per_year=read.number(data, "node_failures_per_year", (), low=0, high=1e3),
+        failover_s={
+            scheme: read.number(failover, scheme, ("failover_s",), low=0, high=86400)
+            for scheme in REPLICATION
+        },
+        attempts_per_call=int(read.number(data, "attempts_per_call", (), low=1, high=100)),
+        retry_budget=read.number(data, "retry_budget", (), low=0, high=1),
+    )
+    read.done()
+    return failures
 
 
 def _add(a: list[float], b: list[float]) -> list[float]:
