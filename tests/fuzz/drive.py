@@ -152,8 +152,11 @@ _WRAPPER = """
 import atexit, os, resource, runpy, sys
 def _report():
     used = resource.getrusage(resource.RUSAGE_SELF)
+    peak = used.ru_maxrss  # Linux keeps the parent's across exec: VmHWM is this process's
+    with open("/proc/self/status") as status:
+        peak = next((int(l.split()[1]) for l in status if l.startswith("VmHWM:")), peak)
     with open(os.environ["DISTADVISOR_FUZZ_RUSAGE"], "w") as out:
-        out.write(f"{used.ru_utime + used.ru_stime} {used.ru_maxrss}")
+        out.write(f"{used.ru_utime + used.ru_stime} {peak}")
 atexit.register(_report)
 sys.argv = ["distadvisor", *sys.argv[1:]]
 runpy.run_module("distadvisor", run_name="__main__", alter_sys=True)
