@@ -336,8 +336,9 @@ def test_files_have_header_docstring_and_only_allowed_imports(
         tree = ast.parse(source)
         docstring = ast.get_docstring(tree) or ""
         diagrams += len(docstring.splitlines()) >= 5 and not name.startswith("test_")
-        # A test of a driver variant may use the driver to set up and inspect its server.
-        allowed = set(sys.stdlib_module_names) | {"__future__", *case.drivers} | siblings
+        # A server variant's tests may use its driver too, to set up and clean up.
+        allowed = set(sys.stdlib_module_names) | {"__future__"} | siblings
+        allowed.update(case.drivers)
         if name.startswith("test_"):
             allowed.add("pytest")
         for node in ast.walk(tree):
