@@ -22,7 +22,7 @@ CLI = Callable[..., Result]
 EXPECTED = {
     "_order_platform_breaker_base.py", "order_platform_breaker.py",
     "test_order_platform_breaker.py",
-    "place_order_saga.py", "test_place_order_saga.py",
+    "_place_order_saga_base.py", "place_order_saga.py", "test_place_order_saga.py",
     "order_platform_retry.py", "test_order_platform_retry.py",
     "order_platform_idempotency.py", "test_order_platform_idempotency.py",
     "order_platform_outbox.py", "test_order_platform_outbox.py",

@@ -25,7 +25,13 @@ HEADER_WIDTH = 88
 
 
 def py_literal(value: object) -> str:
-    """The Jinja `py` filter: the Python literal of an already validated value."""
+    """The Jinja `py` filter: the Python literal of an already validated value.
+
+    Strings come out double-quoted when they hold no double quote, as `ruff format`
+    writes them, so generated files need no reformatting.
+    """
+    if isinstance(value, str) and '"' not in value:
+        return '"' + repr(value)[1:-1] + '"' if repr(value)[0] == "'" else repr(value)
     if isinstance(value, tuple):
         for item in value:
             py_literal(item)
@@ -50,7 +56,8 @@ def build_command(spec: PatternSpec, class_name: str, options: Mapping[str, obje
 
     The command is wrapped with shell line continuations to stay within ruff's
     88-column limit; an option whose value alone is too long goes on the last line,
-    which carries `# noqa: E501` (also a shell comment, so copying still works).
+    which carries `# noqa: E501, RUF100` (E501 is off at ruff's defaults; also a shell
+    comment, so copying still works).
     """
     import shlex
 
@@ -74,7 +81,7 @@ def build_command(spec: PatternSpec, class_name: str, options: Mapping[str, obje
         else:
             lines[-1] += " " + chunk
     if overlong:
-        lines.append("  " + " ".join(overlong) + "  # noqa: E501")
+        lines.append("  " + " ".join(overlong) + "  # noqa: E501, RUF100")
     return " \\\n".join(prefix + line for line in lines)
 
 
