@@ -163,7 +163,10 @@ def test_half_open_admits_exactly_the_permits_across_processes_and_threads(
         workers = run_workers(folder, redis_url, prefix, "half_open")
         time.sleep(0.3)  # the recovery timeout
         client.set(f"{prefix}:go", 1)
-        time.sleep(1.0)  # every thread calls, again and again, while the trials hang
+        # Wait for the permits to be taken (a loaded machine may be slow to schedule the
+        # callers), then let every thread call again and again while the trials hang.
+        wait_until(lambda: int(client.get(f"{prefix}:admitted") or 0) >= PERMITS, 30.0)
+        time.sleep(1.0)
         client.set(f"{prefix}:stop", 1)
         callers = PROCESSES * THREADS
         wait_until(lambda: int(client.get(f"{prefix}:done") or 0)
