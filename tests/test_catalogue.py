@@ -61,7 +61,8 @@ SETS = (("us-east-1", "us-east-2", "us-west-2"), ("eu-west-1", "eu-west-2", "eu-
 def _needs_for(store: Store, level: Level, deployment: str, **changes: Any) -> Needs:
     """Needs that `level` of `store` meets in every respect, in that deployment shape."""
     if deployment == "multi-region-sync":
-        replication = "consensus"
+        # Consensus across regions, or a synchronous standby in another region.
+        replication = "consensus" if "consensus" in level.replication else level.replication[0]
     elif deployment == "multi-writer":
         replication = next(r for r in level.replication if r in ("multi-leader", "leaderless"))
     elif deployment == "single-region":
@@ -86,6 +87,7 @@ def _needs_for(store: Store, level: Level, deployment: str, **changes: Any) -> N
         region_count=regions,
         writes_from="all-regions" if deployment == "multi-writer" else "one-region",
         partitioning="none",
+        region_loss_safe=deployment == "multi-region-sync",
     )
     return needs._replace(**changes)
 

@@ -55,6 +55,8 @@ _STRONGER_REPLICATION = {
     "leader-follower-sync": ("consensus",),
     "chain": ("consensus", "leader-follower-sync"),
 }
+# Schemes that acknowledge a write only once other replicas have it.
+_SYNCHRONOUS = ("consensus", "leader-follower-sync", "chain")
 # Isolation that needs transactions over several rows, not only one conditional write.
 _MULTI_ROW_ISOLATION = ("serializable", "snapshot")
 
@@ -76,13 +78,18 @@ class Needs(NamedTuple):
     partitioning: str  # ranks single-node stores after scale-out ones; never excludes
     mutability: str = "mutable"  # items never rewritten cannot conflict
     hot_keys: bool = False  # a few keys take most of the writes
+    # A region loss must lose no acknowledged write, so a synchronous follower sits in
+    # another region (a cross-region standby, or consensus across regions).
+    region_loss_safe: bool = False
 
     @property
     def deployment(self) -> str:
         """The deployment shape the concluded replication asks for."""
         if self.region_count <= 1:
             return "single-region"
-        if self.replication == "consensus":
+        if self.replication == "consensus" or (
+            self.region_loss_safe and self.replication in _STRONGER_REPLICATION
+        ):
             return "multi-region-sync"
         if self.writes_from == "all-regions" and self.replication in ("multi-leader", "leaderless"):
             return "multi-writer"
@@ -161,14 +168,16 @@ class Level(NamedTuple):
         level_p, level_e = self.pacelc.split("/")
         want_p, want_e = needs.pacelc.split("/")
         replication = (needs.replication, *_STRONGER_REPLICATION.get(needs.replication, ()))
-        # Items written once never see concurrent writes: any scheme and any conflict
-        # handling keeps them (append-only telemetry on a leaderless store).
+        # Items written once never see concurrent writes: any conflict handling keeps
+        # them, and any asynchronous scheme (append-only telemetry on a leaderless
+        # store); a synchronous scheme is still wanted for what it keeps on failover.
         written_once = needs.mutability != "mutable"
+        any_scheme = written_once and needs.replication not in _SYNCHRONOUS
         return (
             needs.consistency in IMPLIES[self.consistency]
             and level_p == want_p
             and (level_e == want_e or want_e == "EL")
-            and (written_once or any(scheme in self.replication for scheme in replication))
+            and (any_scheme or any(scheme in self.replication for scheme in replication))
             and (written_once or needs.conflicts in self.conflicts)
         )
 

@@ -175,18 +175,19 @@ _NEEDS_PARAMS = (
     STRING,  # partitioning (ranking only)
     STRING,  # mutability
     BOOL,  # hot_keys
+    BOOL,  # region_loss_safe
 )
 _NEEDS_DOC = (
     "consistency, pacelc, replication, conflict_resolution, isolation, access, size_gb,"
     " writes_per_sec, region_names, region_count, writes_from, partitioning, mutability,"
-    " hot_keys"
+    " hot_keys, region_loss_safe"
 )
 
 
 def _needs(*args: Any) -> Needs:
     """The arguments of the datastores functions, in their order, as one value."""
     consistency, pacelc, replication, conflicts, isolation, access = (str(a) for a in args[:6])
-    size, writes, names, count, writes_from, partitioning, mutability, hot_keys = args[6:]
+    size, writes, names, count, writes_from, partitioning, mutability, hot_keys, safe = args[6:]
     return Needs(
         consistency=consistency,
         pacelc=pacelc,
@@ -202,6 +203,7 @@ def _needs(*args: Any) -> Needs:
         partitioning=str(partitioning),
         mutability=str(mutability),
         hot_keys=bool(hot_keys),
+        region_loss_safe=bool(safe),
     )
 
 
