@@ -36,6 +36,8 @@ ACCESS_PATTERNS = (
     "logs-queues",
     "search",
 )
+# The requirements' access words (data[].access) that the catalogue spells in plural.
+_CATALOGUE_ACCESS = {"counter": "counters", "sorted-set": "sorted-sets", "log": "logs-queues"}
 DEPLOYMENTS = ("single-region", "multi-region-one-writer", "multi-region-sync", "multi-writer")
 TRANSACTIONS = ("none", "single-key", "multi-row")
 LIMIT_KINDS = (
@@ -263,7 +265,7 @@ class Catalogue:
         verdicts = [
             _judge(store, i, needs)
             for i, store in enumerate(self.stores)
-            if store.recommend and needs.access in store.access
+            if store.recommend and _CATALOGUE_ACCESS.get(needs.access, needs.access) in store.access
         ]
         fits = [v for v in verdicts if v.level is not None]
         excluded = [v for v in verdicts if v.level is None]
