@@ -8,16 +8,15 @@ intended change to a diagram, regenerate them and review the diff:
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from rich.console import Console
+from scaffold_import import import_generated
 from typer.testing import Result
 
 from distadvisor.diagrams import breaker, cap, partitioning, replication, saga, scaffolds
@@ -118,13 +117,7 @@ def _load_scaffold(tmp_path: Path, name: str, **options: object) -> ModuleType:
     spec = load_patterns()["consistent-hash"]
     files = render(spec, name, resolve_options(spec, options))
     write_files(files, tmp_path)
-    module_file = tmp_path / f"{snake_case(name)}.py"
-    loader = importlib.util.spec_from_file_location(module_file.stem, module_file)
-    assert loader is not None and loader.loader is not None
-    module = importlib.util.module_from_spec(loader)
-    sys.modules[module_file.stem] = module
-    loader.loader.exec_module(module)
-    return module
+    return import_generated(tmp_path, snake_case(name))
 
 
 @pytest.mark.parametrize(("options", "hash_name"), [

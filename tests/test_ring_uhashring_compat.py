@@ -9,14 +9,14 @@ removals. uhashring comes with the test extras; without it this file is skipped.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import random
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from scaffold_import import import_generated
 
 from distadvisor.scaffold.options import snake_case
 from distadvisor.scaffold.render import render
@@ -30,12 +30,7 @@ def generate(tmp_path: Path, class_name: str, options: dict[str, object]) -> Any
     """The class `class_name` of a freshly generated consistent-hash module."""
     spec = load_patterns()["consistent-hash"]
     write_files(render(spec, class_name, resolve_options(spec, options)), tmp_path)
-    module = snake_case(class_name)
-    loader = importlib.util.spec_from_file_location(module, tmp_path / f"{module}.py")
-    assert loader is not None and loader.loader is not None
-    generated: ModuleType = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(generated)
-    return getattr(generated, class_name)
+    return getattr(import_generated(tmp_path, snake_case(class_name)), class_name)
 
 
 def random_keys(seed: int, count: int = 5000) -> list[str | bytes]:
@@ -104,3 +99,16 @@ def test_native_mode_is_not_uhashring_for_bytes_keys(tmp_path: Path) -> None:
     assert_same_mapping(ours, theirs, text_keys)
     as_bytes = [key.encode() for key in text_keys]
     assert any(ours.get_node(key) != theirs.get_node(key) for key in as_bytes)
+
+
+def test_any_key_is_hashed_as_its_str_like_uhashring(tmp_path: Path) -> None:
+    """uhashring hashes str(key): a UUID object lands where its text does, key for key."""
+    ring_class = generate(tmp_path, "RingUuidCheck", {"compat": "uhashring"})
+    nodes = [f"shard-{i}" for i in range(7)]
+    ours, theirs = ring_class(nodes), uhashring.HashRing(nodes=nodes)
+    rng = random.Random(11)
+    keys = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(1000)]
+    mismatches = [key for key in keys if ours.get_node(key) != theirs.get_node(key)]
+    assert mismatches == []
+    assert [ours.get_node(key) for key in keys] == [ours.get_node(str(key)) for key in keys]
+    assert len({ours.get_node(key) for key in keys}) == len(nodes)

@@ -19,7 +19,8 @@ ORDERS = str(ROOT / "examples/order-platform.yaml")
 CLI = Callable[..., Result]
 # No ring: every kind of data of the order platform fits one node.
 EXPECTED = {
-    "order_platform_breaker.py", "test_order_platform_breaker.py",
+    "_order_platform_breaker_base.py", "order_platform_breaker.py",
+    "test_order_platform_breaker.py",
     "place_order_saga.py", "test_place_order_saga.py",
 }
 

@@ -260,7 +260,7 @@ def test_integers_read_alike_on_the_command_line_and_in_yaml(
     result = cli("scaffold", "circuit-breaker", "--name", "PayBreaker", "--out",
                  str(tmp_path), "--failure-threshold", value)
     assert result.exit_code == 0, result.output
-    assert f"failure_threshold: int = {read}," in (tmp_path / "pay_breaker.py").read_text()
+    assert f"failure_threshold: int = {read}," in (tmp_path / "_pay_breaker_base.py").read_text()
 
 
 @pytest.mark.parametrize(

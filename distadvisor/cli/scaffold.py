@@ -22,7 +22,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ..errors import InputError, Location
-from ..scaffold.options import OptionSpec
+from ..scaffold import gap
+from ..scaffold.options import OptionSpec, snake_case
 from ..scaffold.render import render
 from ..scaffold.safewrite import write_files
 from ..scaffold.specs import PatternSpec, get_pattern, load_patterns, resolve_options
@@ -64,9 +65,11 @@ class LazyScaffoldGroup(TyperGroup):
     # The context is typed by typer's vendored click, a private module: Any keeps the
     # overrides compatible without naming it.
     def list_commands(self, ctx: Any) -> list[str]:
-        return sorted(patterns_or_exit())
+        return sorted(set(patterns_or_exit()) | set(self.commands))
 
-    def get_command(self, ctx: Any, cmd_name: str) -> TyperCommand | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in self.commands:  # update, check
+            return self.commands[cmd_name]
         patterns = patterns_or_exit()
         if cmd_name not in patterns and ctx.resilient_parsing:
             return None  # shell completion: say nothing
@@ -154,22 +157,34 @@ def _option_parameter(option: OptionSpec) -> inspect.Parameter:
 
 
 def run(spec: PatternSpec, values: dict[str, Any], given: set[str]) -> None:
-    """Validate, render and write one scaffold; InputError ends in exit status 2."""
+    """Validate, render and write one scaffold; InputError ends in exit status 2.
+
+    With --force an existing user file of a generation-gap pattern is kept: --force
+    renews what the tool owns, never what the user filled in.
+    """
     if not values["out"]:
         raise fail(InputError.single("empty path", Location(path="--out"),
                                      expected="a directory to write into"))
     raw = {option.name: values[option.name] for option in spec.options
            if option.name in given and values[option.name] is not None}
+    out = Path(values["out"])
     try:
         options = resolve_options(spec, raw)
-        files = render(spec, values["name"], options, is_async=values.get("is_async", False))
-        paths = write_files(files, Path(values["out"]), force=values["force"],
-                            dry_run=values["dry_run"])
+        files = render(spec, values["name"], options, is_async=values.get("is_async", False),
+                       package=(out / "__init__.py").is_file())
+        kept: list[str] = []
+        if values["force"]:
+            writable = gap.files_to_write(spec, snake_case(values["name"]), files, out)
+            kept = sorted(set(files) - set(writable))
+            files = writable
+        paths = write_files(files, out, force=values["force"], dry_run=values["dry_run"])
     except InputError as exc:
         raise fail(exc) from None
     verb = "would write" if values["dry_run"] else "wrote"
     for path in paths:
         typer.echo(f"{verb} {path}")
+    for name in kept:
+        typer.echo(f"kept {out / name} (yours)")
 
 
 app = typer.Typer(
@@ -196,6 +211,59 @@ def scaffold_group(
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
+
+
+def _drift(folder: Path) -> gap.Drift:
+    try:
+        return gap.drift(gap.find(folder, patterns_or_exit()))
+    except InputError as exc:
+        raise fail(exc) from None
+
+
+@app.command("update")
+def update(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to search, "
+                                           "subfolders included.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; "
+                                          "write nothing.")] = False,
+) -> None:
+    """Re-render the files the tool owns from the options in their headers.
+
+    Files you own (created once, e.g. the settings and listeners module) are never
+    touched; one missing is created again.
+    """
+    found = _drift(folder)
+    changes = {**found.outdated, **found.missing_user_files}
+    by_folder: dict[Path, dict[str, str]] = {}
+    for path, content in changes.items():
+        by_folder.setdefault(path.parent, {})[path.name] = content
+    verb = "would write" if dry_run else "wrote"
+    try:
+        for out, files in sorted(by_folder.items()):
+            for path in write_files(files, out, force=True, dry_run=dry_run):
+                typer.echo(f"{verb} {path}")
+    except InputError as exc:
+        raise fail(exc) from None
+    if not changes:
+        typer.echo("every generated file is up to date")
+
+
+@app.command("check")
+def check(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to search, "
+                                           "subfolders included.")],
+) -> None:
+    """Exit 1 if a file the tool owns differs from what this version would generate."""
+    found = _drift(folder)
+    for path in sorted(found.outdated):
+        typer.echo(f"outdated: {path}")
+    for path in sorted(found.missing_user_files):
+        typer.echo(f"missing: {path}")
+    if found.outdated or found.missing_user_files:
+        typer.echo("run `distadvisor scaffold update` on the folder to bring them up to date",
+                   err=True)
+        raise typer.Exit(1)
+    typer.echo("every generated file is up to date")
 
 
 group = typer.main.get_command(app)

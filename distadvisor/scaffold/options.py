@@ -75,12 +75,28 @@ def validate_name(name: str) -> str:
             f"its module name {module!r} is a Python keyword or standard-library module",
             where, expected="a name whose snake_case form is free", found=repr(name),
         )
+    if _importable(module):
+        raise InputError.single(
+            f"its module {module}.py would shadow the installed module {module!r}",
+            where, expected="a name whose snake_case form no installed package uses",
+            found=repr(name),
+        )
     if module.startswith("test"):
         raise InputError.single(
             f"its module {module}.py would be collected by pytest as a test file",
             where, expected="a name not starting with Test", found=repr(name),
         )
     return name
+
+
+def _importable(module: str) -> bool:
+    """Whether `module` is an installed top-level module (a third-party package's)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def snake_case(name: str) -> str:

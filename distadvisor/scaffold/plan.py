@@ -17,7 +17,8 @@ from pathlib import Path
 from ..errors import InputError, Location
 from ..model.requirements import Requirements
 from ..recommendation import Recommendation
-from .options import validate_name
+from .gap import files_to_write
+from .options import snake_case, validate_name
 from .render import render
 from .safewrite import write_files
 from .specs import PatternSpec, resolve_options
@@ -109,10 +110,18 @@ def plan(
 
 
 def write(planned: list[Planned], out: Path, *, force: bool, dry_run: bool) -> list[Path]:
-    """Render every planned module, then write them all or nothing."""
+    """Render every planned module, then write them all or nothing.
+
+    As with `scaffold --force`, a user file of a generation-gap pattern that exists
+    is kept.
+    """
+    package = (out / "__init__.py").is_file()
     files: dict[str, str] = {}
     for item in planned:
-        for name, content in render(item.spec, item.class_name, item.options).items():
+        rendered = render(item.spec, item.class_name, item.options, package=package)
+        if force:
+            rendered = files_to_write(item.spec, snake_case(item.class_name), rendered, out)
+        for name, content in rendered.items():
             if name in files:
                 raise InputError.single(
                     f"two scaffolds would write {name}", Location(str(out / name)),

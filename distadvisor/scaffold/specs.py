@@ -33,15 +33,24 @@ _ADVISE_KEYS = ("per", "suffix", "options")
 _OPTION_KEYS = (
     "name", "type", "default", "help", "min", "max", "choices", "required", "min_items",
 )  # fmt: skip
-_FILE_KEYS = ("template", "target")
+_FILE_KEYS = ("template", "target", "owner")
+FILE_OWNERS = ("tool", "user")
+# Subcommands of `scaffold` itself, so no pattern may be called that.
+RESERVED_PATTERN_NAMES = frozenset({"check", "update"})
 _PATTERN_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 
 
 class FileSpec(NamedTuple):
-    """A template and the file name it renders to (`{module}` is replaced)."""
+    """A template and the file name it renders to (`{module}` is replaced).
+
+    `owner: user` marks the one file of a generation-gap pattern the user fills in:
+    written once, never rewritten; the tool owns every other file and
+    `scaffold update` may rewrite it (see `scaffold.gap`).
+    """
 
     template: str
     target: str
+    owner: str = "tool"
 
 
 class AdviseSpec(NamedTuple):
@@ -73,6 +82,11 @@ class PatternSpec(NamedTuple):
 
     def option(self, name: str) -> OptionSpec:
         return next(option for option in self.options if option.name == name)
+
+    def user_files(self, module: str) -> frozenset[str]:
+        """The file names the user owns for `module`: created once, never rewritten."""
+        return frozenset(entry.target.replace("{module}", module)
+                         for entry in self.files if entry.owner == "user")
 
 
 
@@ -236,6 +250,10 @@ def _parse_pattern(data: object, file: Path) -> PatternSpec:
     if name and not _PATTERN_NAME.match(name):
         fields.fail("pattern", "invalid pattern name", expected="kebab-case like circuit-breaker",
                     found=repr(name))
+    if name in RESERVED_PATTERN_NAMES:
+        fields.fail("pattern", "the name of a scaffold subcommand",
+                    expected="none of " + ", ".join(sorted(RESERVED_PATTERN_NAMES)),
+                    found=repr(name))
     if name and name != file.parent.name:
         fields.fail("pattern", "does not match its folder name", expected=repr(file.parent.name),
                     found=repr(name))
@@ -274,8 +292,11 @@ def _parse_pattern(data: object, file: Path) -> PatternSpec:
         if target and not is_plain_file_name(target.replace("{module}", "module")):
             entry.fail("target", "must be a plain file name, optionally using {module}",
                        found=repr(target))
+        owner = entry.data.get("owner", "tool")
+        if owner not in FILE_OWNERS:
+            entry.fail("owner", "unknown owner", expected="tool | user", found=repr(owner))
         fields.problems.extend(entry.problems)
-        files.append(FileSpec(template, target))
+        files.append(FileSpec(template, target, str(owner)))
 
     advise = _parse_advise(fields.data.get("advise", {}), file, {o.name for o in options},
                            fields.problems)
