@@ -222,7 +222,8 @@ def isolation_settings(catalogue: Catalogue, offered: list[str], wanted: str) ->
 
 
 def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) -> bool:
-    """Whether the first recommended store splits data by `scheme` itself, so the
+    """Whether the first recommended store splits and routes data itself (a
+    distributed store, whatever its scheme, or one that splits by `scheme`), so the
     application need not route keys; false with no store to rely on."""
     if not datastores:
         return False
@@ -231,7 +232,7 @@ def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) 
         (s for s in catalogue.stores if first == s.name or first.startswith(f"{s.name} (")),
         None,
     )
-    return store is not None and scheme in store.partitioning
+    return store is not None and (store.scale == "distributed" or scheme in store.partitioning)
 
 
 def first_store_notes(catalogue: Catalogue, offered: list[str]) -> str:
