@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from .engine import chaining
 from .engine.rules import Rule, RuleSet
+from .engine.selection import Selection
 from .errors import InputError, Location, Problem, did_you_mean
 from .model import requirements, yamlsource
 from .model.vocabulary import SEVERITIES
@@ -154,14 +155,17 @@ class Report(NamedTuple):
 
     def counts(self) -> dict[str, int]:
         statuses = [r.status(self.fail_on) for r in self.results]
-        findings = [f for r in self.results for f in r.findings]
+        findings = {key: 0 for key in (*SEVERITIES, "suppressed")}
+        for result in self.results:
+            if result.recommendation is not None:
+                for key, count in result.recommendation.counts().items():
+                    findings[key] += count
         return {
             "files": len(self.results),
             "passed": statuses.count("passed"),
             "failed": statuses.count("failed"),
             "bad_input": statuses.count("bad-input"),
-            **{s: sum(f.severity == s and not f.suppressed for f in findings) for s in SEVERITIES},
-            "suppressed": sum(f.suppressed for f in findings),
+            **findings,
         }
 
 
@@ -190,6 +194,8 @@ def check_file(
     ruleset: RuleSet,
     scaffolds: Mapping[str, str] | None = None,
     finding_ids: Sequence[str] | None = None,
+    selection: Selection | None = None,
+    explain: bool = False,
 ) -> FileResult:
     """Validate and advise one file; bad input becomes a result, never an exception.
 
@@ -203,7 +209,10 @@ def check_file(
         _check_accepted_rules(req, doc, ids)
     except InputError as error:
         return FileResult(file, doc, None, tuple(error.problems))
-    return FileResult(file, doc, chaining.advise(ruleset, req, scaffolds), (), req)
+    rec = chaining.advise(ruleset, req, scaffolds, explain=explain)
+    if selection is not None:
+        rec = rec._replace(findings=tuple(f for f in rec.findings if selection.keeps(f.rule)))
+    return FileResult(file, doc, rec, (), req)
 
 
 def check(
@@ -213,11 +222,23 @@ def check(
     fail_on: str = "error",
     scaffolds: Mapping[str, str] | None = None,
     only_requirements: bool = False,
+    selection: Selection | None = None,
+    keep: Callable[[list[str]], list[str]] | None = None,
 ) -> Report:
-    """Check every file the targets name, with one rule set."""
+    """Check every file the targets name, with one rule set.
+
+    `keep` filters the files found in folders and globs (ignored and excluded files);
+    a file named as a target is always checked. `selection` says which finding rules
+    report; an accepted rule outside it is still a rule, not a typo."""
     files, missing = discover(targets, only_requirements=only_requirements)
+    if keep is not None:
+        named = set(targets)
+        found = set(keep([f for f in files if f not in named]))
+        files = [f for f in files if f in named or f in found]
     finding_rules = tuple(ruleset.of_kind("finding"))
     ids = [r.id for r in finding_rules]
     results = [FileResult(p.location.file, None, None, (p,)) for p in missing]
-    results += [check_file(f, ruleset, scaffolds, ids) for f in files]
+    results += [check_file(f, ruleset, scaffolds, ids, selection) for f in files]
+    if selection is not None:
+        finding_rules = tuple(r for r in finding_rules if selection.keeps(r.id))
     return Report(tuple(results), finding_rules, fail_on)

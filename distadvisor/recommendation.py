@@ -27,11 +27,24 @@ class Reason(NamedTuple):
         return out
 
 
+class Considered(NamedTuple):
+    """A rule whose condition also held for a field, with another conclusion, but that
+    lost to the rule tried before it: an option the decision record lists, with why."""
+
+    rule: str
+    field: str
+    value: Any
+    text: str
+    why: str
+
+
 class EntityAdvice(NamedTuple):
     name: str
     path: str
     conclusions: dict[str, Any]  # field -> value, in the contract's field order
     because: tuple[Reason, ...]
+    # Only when asked for (advise(explain=True)); never in the JSON contract.
+    considered: tuple[Considered, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.conclusions, "because": [r.to_dict() for r in self.because]}
@@ -61,6 +74,8 @@ class Finding(NamedTuple):
     # Accepted in the requirements file (`accept:`): still reported, never failing.
     suppressed: bool = False
     reason: str = ""
+    # The rule's one-sentence summary, for short reports; not part of the JSON contract.
+    title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -97,6 +112,14 @@ class Recommendation(NamedTuple):
             "entities": {e.name: e.to_dict() for e in self.entities},
             "patterns": [p.to_dict() for p in self.patterns],
             "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def counts(self) -> dict[str, int]:
+        """Findings by severity (accepted ones apart, under `suppressed`)."""
+        active = [f.severity for f in self.findings if not f.suppressed]
+        return {
+            **{s: active.count(s) for s in SEVERITIES},
+            "suppressed": len(self.findings) - len(active),
         }
 
     def failing(self, fail_on: str) -> list[Finding]:

@@ -221,7 +221,7 @@ def test_advise_reports_embed_the_diagrams(ruleset: rules.RuleSet) -> None:
     req = requirements.load(ORDERS)
     rec = chaining.advise(ruleset, req)
     console = Console(width=100, record=True, force_terminal=False)
-    text.render(rec, console, req)
+    text.render(rec, console, req, detail=True)
     report = console.export_text()
     assert replication.draw("payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 1},
                             regions=["eu-west-1"]) in report
@@ -248,6 +248,6 @@ def test_advise_report_is_ascii_on_a_non_utf8_console(
     rec = chaining.advise(ruleset, req)
     stream = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="replace")
     console = Console(file=stream, width=80, record=True, force_terminal=False)
-    text.render(rec, console, req)
+    text.render(rec, console, req, detail=True)
     report = console.export_text()
     assert "+-> " in report and "|  clockwise" in report and "\u25b6" not in report

@@ -103,7 +103,8 @@ def assert_safe(output: str, fmt: str = "") -> None:
 def assert_markdown_inert(output: str) -> None:
     assert_safe(output)
     # code blocks and spans make nothing live
-    prose = re.sub(r"`[^`\n]*`", "", re.sub(r"```text\n.*?\n```", "", output, flags=re.S))
+    # (Mermaid charts are code blocks too: user text sits in their escaped labels)
+    prose = re.sub(r"`[^`\n]*`", "", re.sub(r"```(text|mermaid)\n.*?\n```", "", output, flags=re.S))
     assert not re.search(r"(?<!\\)[\[\]]", prose)  # no bracket opens a link or image
     for live in ("<img", "<b>", "@team", "http://", "www.example", "\n- item"):
         assert live not in prose, live

@@ -51,6 +51,11 @@ class Scripted:
         queue = self.replies.get(prompt)
         return queue.pop(0) if queue else default
 
+    def review(self, answers: Sequence[tuple[Any, str, Any]]) -> Any:
+        self.asked.append(("review", None, ""))
+        queue = self.replies.get("review")
+        return queue.pop(0) if queue else None
+
     def ids(self) -> list[str]:
         return [key for key, _, _ in self.asked]
 
@@ -103,8 +108,8 @@ def test_the_issue_plain_language_questions_are_asked() -> None:
     assert prompts["data.stale_reads"] == "May a reader see data a few seconds old?"
     assert prompts["data.read_your_writes"] == "Must a user always see their own changes at once?"
     titles = [s.title for s in QUESTIONS.sections]
-    assert titles[:5] == ["The system", "Where it runs", "Workload", "Latency", "Availability"]
-    assert [s.loop or s.over for s in QUESTIONS.sections[5:]] == [
+    assert titles[:3] == ["The system", "Where it runs", "Workload, latency and availability"]
+    assert [s.loop or s.over for s in QUESTIONS.sections[3:]] == [
         "data", "services", "services", "transactions"
     ]
 
@@ -245,7 +250,8 @@ def test_precedence_command_line_then_prompt_then_file_then_default() -> None:
     defaults = {key: default for key, default, _ in prompter.asked}
     assert defaults["system"] == "from-file"  # the file is the default offered
     assert defaults["node_failures"] == 2
-    assert defaults["writes_from"] == "one-region"  # else the model's default
+    assert defaults["region_failure"] is False  # else the model's default
+    assert "writes_from" not in defaults  # with one region it cannot matter
     assert req.data[0].name == "carts"
     # without a prompter the file beats the default
     assert run(files={"system": "f", "data": [{"name": "d", "access": "range"}]}).data[0].access \
@@ -311,7 +317,7 @@ def test_loops_services_calls_and_cross_checks_asked_again() -> None:
         "services.name": ["web", "orders", "psp"],
         "services.external": [False, False, True],
         "Add another service?": [True, True, False],
-        "services.calls": [["orders"], ["psp"], []],
+        "services.calls": [["orders"], ["psp"]],  # psp is external: never asked
         "Does a business transaction span several services (placing an order, booking a "
         "trip)?": [True],
         "transactions.name": ["checkout"],
@@ -320,7 +326,8 @@ def test_loops_services_calls_and_cross_checks_asked_again() -> None:
         "Add another business transaction?": [False],
     })
     req = run(prompter=prompter)
-    assert prompter.offered["services.calls"] == ["web", "orders"]  # never itself
+    assert prompter.offered["services.calls"] == ["web", "psp"]  # never itself
+    assert prompter.ids().count("services.calls") == 2
     assert [(s.name, s.calls, s.external) for s in req.services] == [
         ("web", ("orders",), False), ("orders", ("psp",), False), ("psp", (), True)
     ]

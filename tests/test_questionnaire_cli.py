@@ -155,7 +155,10 @@ def test_an_existing_file_is_kept_without_force(cli: CLI, tmp_path: Path) -> Non
     assert out.read_text() == "mine\n"
     assert cli(*args, "--force").exit_code == 0
     assert out.read_text().startswith("# Requirements of s")
-    assert [p.name for p in tmp_path.iterdir()] == ["requirements.yaml"]  # no temp file left
+    # The answers beside it, and no temporary file left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "requirements.answers.yaml", "requirements.yaml"
+    ]
 
 
 def test_questionary_is_imported_by_init_only() -> None:

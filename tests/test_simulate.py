@@ -186,3 +186,21 @@ def test_bad_options_are_refused_with_a_message(cli: Any) -> None:
     result = cli("simulate", example, "--profile", "lnkd-sdd")
     assert result.exit_code == 2 and "lnkd-ssd" in result.output
     assert cli("simulate", example, "--trials", "5").exit_code == 2
+
+
+def test_diagram_draws_the_t_visibility_curve_only_when_asked(cli: Any) -> None:
+    example = str(next(p for p in EXAMPLES if p.stem == "order-platform"))
+    drawn = cli("diagram", example, "--kind", "staleness", "--width", "60", "--ascii")
+    assert drawn.exit_code == 0
+    assert "product_catalog" in drawn.stdout and "99.90%" in drawn.stdout
+    assert all(len(line) <= 60 for line in drawn.stdout.splitlines())
+    assert "t ms after it commits" not in cli("diagram", example).stdout
+    never_stale = cli("diagram", example, "--kind", "staleness", "--entity", "payments")
+    assert never_stale.exit_code == 0 and not never_stale.stdout
+
+
+def test_the_adr_gains_a_predicted_behaviour_section(cli: Any) -> None:
+    example = str(next(p for p in EXAMPLES if p.stem == "order-platform"))
+    adr = cli("advise", example, "--format", "markdown").stdout
+    assert "## Predicted behaviour" in adr
+    assert adr.index("## Predicted behaviour") < adr.index("## Consequences and open findings")

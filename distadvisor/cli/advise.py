@@ -13,7 +13,17 @@ from typing import Annotated
 
 import typer
 
-from .common import FailOnOption, RulesOption, Severity, advise_file, guard, stdout_draws_boxes
+from .common import (
+    FailOnOption,
+    IgnoreOption,
+    QuietOption,
+    RulesOption,
+    SelectOption,
+    check_one,
+    guard,
+    settings,
+    stdout_draws_boxes,
+)
 
 
 class Format(StrEnum):
@@ -29,7 +39,15 @@ def advise(
     ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     rules: RulesOption = None,
-    fail_on: FailOnOption = Severity.error,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    detail: Annotated[
+        bool,
+        typer.Option("--detail", "--verbose", "-v",
+                     help="Text: every conclusion with its reason, and the diagrams."),
+    ] = False,
+    quiet: QuietOption = False,
     scaffold_dir: Annotated[
         Path | None,
         typer.Option(
@@ -43,8 +61,15 @@ def advise(
         bool, typer.Option(help="With --scaffold: list the files, write nothing.")
     ] = False,
 ) -> None:
-    """Recommend an architecture for a requirements file, with the reasons."""
-    rec, req = advise_file(file, rules)
+    """Recommend an architecture for a requirements file.
+
+    The verdict and findings come first, then a row per kind of data and the patterns;
+    --detail gives every conclusion with its reason, and the diagrams.
+    """
+    run = settings(rules, fail_on, select, ignore)
+    result = check_one(file, run, explain=fmt is Format.markdown)
+    rec, req = result.recommendation, result.requirements
+    assert rec is not None and req is not None
     if scaffold_dir is not None:
         from ..scaffold import plan, specs
 
@@ -61,13 +86,22 @@ def advise(
         sys.stdout.write(renderer.render(rec))
     elif fmt is Format.markdown:
         from ..render import markdown
+        from ..simulate.predict import predict
 
-        sys.stdout.write(markdown.render(rec, req=req, ascii=not stdout_draws_boxes()))
+        prediction = guard(lambda: predict(rec, req))
+        sys.stdout.write(markdown.render(
+            rec, req=req, ascii=not stdout_draws_boxes(), prediction=prediction))
     else:
         from rich.console import Console
 
         from ..render import text
 
-        text.render(rec, Console(), req)
-    if rec.failing(fail_on.value):
+        text.render(rec, Console(), req, detail=detail, quiet=quiet, fail_on=run.fail_on,
+                    locate=result.locate)
+    if rec.failing(run.fail_on):
+        from ..render.labels import verdict
+
+        # Whatever stdout goes to (a file, a pipe, JSON), the reason for status 1 reaches
+        # the person or log that ran the command, last, where a terminal leaves it.
+        print(f"distadvisor: {verdict(rec, run.fail_on)}", file=sys.stderr)
         raise typer.Exit(1)

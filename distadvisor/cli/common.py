@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn, TypeVar
 
 import typer
 
@@ -19,7 +19,9 @@ from ..errors import InputError
 
 if TYPE_CHECKING:
     from ..engine.rules import RuleSet
+    from ..engine.selection import Selection
     from ..model.requirements import Requirements
+    from ..pipeline import FileResult
     from ..recommendation import Recommendation
 
 
@@ -38,7 +40,28 @@ RulesOption = Annotated[
     ),
 ]
 FailOnOption = Annotated[
-    Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
+    Severity | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when a finding is at least this severe.  [default: error, or the settings']",
+        show_default=False,
+    ),
+]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        help="Report only these finding rules: ids or id prefixes (findings, design.unknown-).",
+        show_default=False,
+    ),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Never report these finding rules: ids or id prefixes.",
+                 show_default=False),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Only the verdict and the findings.")
 ]
 
 T = TypeVar("T")
@@ -88,11 +111,62 @@ def scaffold_names() -> dict[str, str]:
     return {impl: spec.pattern for spec in load_patterns().values() for impl in spec.implements}
 
 
-def advise_file(file: str, rules: list[Path] | None) -> tuple[Recommendation, Requirements]:
-    """Load, validate and advise one file the way `check` does, or exit 2."""
+class Settings(NamedTuple):
+    """The settings of one run: the settings file's, each replaced by its flag if given."""
+
+    ruleset: RuleSet
+    fail_on: str
+    selection: Selection
+    exclude: tuple[tuple[Path, str], ...]  # (folder the pattern is relative to, pattern)
+
+
+def settings(
+    rules: list[Path] | None,
+    fail_on: Severity | None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    exclude: list[str] | None = None,
+) -> Settings:
+    """Read the settings file, apply the flags, load the rules; bad input exits 2."""
+    from ..engine.selection import Selection
+    from .config import find
+
+    def build() -> Settings:
+        config = find()
+        ruleset = load_ruleset(rules if rules is not None else list(config.rules))
+        flags = select is not None or ignore is not None
+        selection = Selection(
+            tuple(select if select is not None else config.select),
+            tuple(ignore if ignore is not None else config.ignore),
+        )
+        if selection.select or selection.ignore:
+            selection.check([r.id for r in ruleset.of_kind("finding")],
+                            "command line" if flags else config.source)
+        patterns = (
+            tuple((Path.cwd(), p) for p in exclude) if exclude is not None
+            else tuple((config.folder, p) for p in config.exclude)
+        )
+        chosen = fail_on.value if fail_on is not None else config.fail_on or "error"
+        return Settings(ruleset, chosen, selection, patterns)
+
+    return guard(build)
+
+
+def check_one(file: str, run: Settings, *, explain: bool = False) -> FileResult:
+    """Load, validate and advise one file the way `check` does, or exit 2; `explain`
+    records the options that lost."""
     from ..pipeline import check_file
 
-    result = check_file(file, guard(lambda: load_ruleset(rules)), guard(scaffold_names))
+    result = check_file(
+        file, run.ruleset, guard(scaffold_names), selection=run.selection, explain=explain
+    )
     if result.recommendation is None or result.requirements is None:
         fail(InputError(list(result.problems)))
+    return result
+
+
+def advise_file(file: str, rules: list[Path] | None) -> tuple[Recommendation, Requirements]:
+    """Load, validate and advise one file the way `check` does, or exit 2."""
+    result = check_one(file, settings(rules, None))
+    assert result.recommendation is not None and result.requirements is not None
     return result.recommendation, result.requirements

@@ -9,7 +9,10 @@ import typer
 
 from .common import RulesOption
 
-KIND_HELP = "Only this kind: replication, partitioning, cap, saga or breaker."
+KIND_HELP = (
+    "Only this kind: replication, partitioning, cap, saga or breaker; staleness (the\n"
+    "t-visibility curve of data whose reads can be stale) is drawn only when asked for."
+)
 
 
 def diagram(

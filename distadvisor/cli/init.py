@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
     from ..model.requirements import Requirements
+    from ..model.yamlsource import PathKey
     from ..questionnaire.prompts import QuestionaryPrompter
     from ..recommendation import Recommendation
 
@@ -70,8 +71,9 @@ def init(
     interactive = not defaults and sys.stdin.isatty() and sys.stdout.isatty()
     written = False
     try:
-        req = _answer(out, data or [], data_file, from_file, force, interactive)
-        written = _write(out, req, force, interactive)
+        record: dict[PathKey, Any] = {}
+        req = _answer(out, data or [], data_file, from_file, force, interactive, record)
+        written = _write(out, req, force, interactive, record)
         if written:
             rec = _advise(req)
             if interactive:
@@ -90,8 +92,15 @@ def init(
         raise typer.Exit(INTERRUPTED) from None
 
 
+def answers_file(requirements_file: Path) -> Path:
+    """Where the answers behind a requirements file are kept: beside it, as
+    copier keeps `.copier-answers.yml`. Without a top-level `version:` key, `check`
+    never takes it for a requirements file."""
+    return requirements_file.with_name(f"{requirements_file.stem}.answers.yaml")
+
+
 def _answer(out: Path, data: list[str], data_file: Path | None, from_file: Path | None,
-            force: bool, interactive: bool) -> Requirements:
+            force: bool, interactive: bool, record: dict[PathKey, Any]) -> Requirements:
     """The requirements from every source of answers, and the prompts when interactive."""
     from ..errors import InputError, Location
     from ..model import yamlsource
@@ -106,7 +115,11 @@ def _answer(out: Path, data: list[str], data_file: Path | None, from_file: Path 
     asked = questions.load()
     given = answers.command_line(asked, data)
     files: answers.Answers = {}
-    for path in (from_file, data_file):  # the answer file overrides the file edited
+    kept = answers_file(from_file) if from_file is not None else None
+    # The answers kept beside the file edited come first, so an answer equal to the
+    # model's default (left out of the file) is offered again; then the file itself,
+    # then the answer file.
+    for path in (kept if kept and kept.is_file() else None, from_file, data_file):
         if path is not None:
             files |= answers.from_file(asked, yamlsource.load(str(path)))
     prompter = None
@@ -114,15 +127,23 @@ def _answer(out: Path, data: list[str], data_file: Path | None, from_file: Path 
         from ..questionnaire.prompts import QuestionaryPrompter
 
         prompter = QuestionaryPrompter()
-    return flow.run(asked, given=given, files=files, prompter=prompter)
+    return flow.run(asked, given=given, files=files, prompter=prompter, record=record)
 
 
-def _write(out: Path, req: Requirements, force: bool, interactive: bool) -> bool:
-    """Show the file and ask before writing it (on a terminal); write it atomically."""
+def _write(out: Path, req: Requirements, force: bool, interactive: bool,
+           record: dict[PathKey, Any]) -> bool:
+    """Show the file and ask before writing it (on a terminal); write it and the answers
+    beside it atomically."""
+    import yaml
+
     from ..model.writer import to_yaml
+    from ..model.yamlsource import format_path
     from ..scaffold import safewrite
 
     text = to_yaml(req)
+    kept = {format_path(p): list(v) if isinstance(v, tuple) else v for p, v in record.items()}
+    header = f"# The answers behind {out.name}, for `distadvisor init --from {out.name}`.\n"
+    answers_text = header + yaml.safe_dump(kept, sort_keys=False, allow_unicode=True)
     if interactive:
         from ..questionnaire.prompts import QuestionaryPrompter
 
@@ -136,7 +157,8 @@ def _write(out: Path, req: Requirements, force: bool, interactive: bool) -> bool
         if not agreed:
             print("nothing written", file=sys.stderr)
             return False
-    safewrite.write_files({out.name: text}, out.parent, force=True)
+    safewrite.write_files({out.name: text, answers_file(out).name: answers_text}, out.parent,
+                          force=True)
     print(f"wrote {out}", file=sys.stderr)
     return True
 

@@ -7,7 +7,7 @@ that need them, so `advise` starts fast.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -57,9 +57,31 @@ app = typer.Typer(
     cls=_RootGroup,
     help="Design advisor and pattern scaffolder for distributed systems.",
     no_args_is_help=True,
-    add_completion=False,
+    # typer's own --install-completion / --show-completion, for bash, zsh, fish, PowerShell.
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        from .. import __version__
+
+        print(f"distadvisor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Design advisor and pattern scaffolder for distributed systems."""
+
+
 app.command()(advise)
 app.add_typer(rules_app, name="rules")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,19 +15,23 @@ from .common import RulesOption, fail, guard, load_ruleset
 rules_app = typer.Typer(help="Browse, validate and test the rules.", no_args_is_help=True)
 
 
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 @rules_app.command("list")
 def rules_list(
     rules: RulesOption = None,
     framework: Annotated[
         str | None, typer.Option(help="Only this framework's rules.", show_default=False)
     ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="A table, or JSON for scripts.")
+    ] = ListFormat.table,
 ) -> None:
-    """The rule catalogue: id, what it concludes, priority."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    from ..render.escape import terminal
+    """The rule catalogue: id, what it concludes, priority. Ids are never cut."""
+    from ..render.escape import json_document, terminal
 
     ruleset = guard(lambda: load_ruleset(rules))
     frameworks = sorted({r.framework for r in ruleset.rules})
@@ -39,10 +45,29 @@ def rules_list(
                 hint=hint,
             )
         )
-    table = Table("Rule", "Scope", "Concludes", "Priority", title="distadvisor rules")
-    for rule in ruleset.rules:
-        if framework and rule.framework != framework:
-            continue
+    chosen = [r for r in ruleset.rules if not framework or r.framework == framework]
+    if fmt is ListFormat.json:
+        import json
+
+        rows = [
+            {"id": r.id, "framework": r.framework, "scope": r.scope, "kind": r.kind,
+             "concludes": r.outcome_text(), "priority": r.priority, "summary": r.summary()}
+            for r in chosen
+        ]
+        sys.stdout.write(json_document(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="distadvisor rules")
+    # The id is what users copy into --select, --ignore and accept: never cut or wrapped;
+    # the other columns wrap around it.
+    table.add_column("Rule", no_wrap=True, min_width=max((len(r.id) for r in chosen), default=4))
+    table.add_column("Scope", overflow="fold")
+    table.add_column("Concludes", overflow="fold")
+    table.add_column("Priority", overflow="fold")
+    for rule in chosen:
         # Text, not markup: a rule file's strings are printed as written.
         table.add_row(Text(terminal(rule.id)), rule.scope, Text(terminal(rule.outcome_text())),
                       str(rule.priority))
@@ -56,7 +81,9 @@ def rules_show(
     ],
     rules: RulesOption = None,
 ) -> None:
-    """One rule with its condition, message and references."""
+    """One rule with its condition, message, references and an example that fires it."""
+    from ..render.rule_page import example_yaml
+
     ruleset = guard(lambda: load_ruleset(rules))
     rule = ruleset.by_id(rule_id)
     if rule is None:
@@ -68,6 +95,7 @@ def rules_show(
     # A rule file is untrusted text too: every line goes through the terminal's escaping.
     lines = [
         f"{rule.id}  ({rule.framework}, scope {rule.scope}, priority {rule.priority})",
+        f"  summary:    {rule.summary()}",
         f"  defined at: {rule.source}",
         f"  when:       {rule.when_source or '(always: the fallback)'}",
         f"  concludes:  {rule.outcome_text()}",
@@ -75,7 +103,26 @@ def rules_show(
         "  references:",
         *(f"    - {ref}" for ref in rule.references),
     ]
+    sample = guard(lambda: example_yaml(rule, ruleset))
+    if sample:
+        lines.append("  example (a requirements file it fires on, from its fixtures):")
+        lines += [f"    {line}" for line in sample.splitlines()]
     print("\n".join(terminal(line, one_line=True) for line in lines))
+
+
+@rules_app.command("docs")
+def rules_docs(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The folder of pages (one per rule).")
+    ] = Path("docs/rules"),
+) -> None:
+    """Write a page per shipped rule (docs/rules/<id>.md), the pages reports link to."""
+    from ..render.rule_page import pages
+    from ..scaffold import safewrite
+
+    ruleset = guard(lambda: load_ruleset(None))
+    written = guard(lambda: safewrite.write_files(pages(ruleset), out, force=True))
+    print(f"wrote {len(written)} pages in {out}", file=sys.stderr)
 
 
 @rules_app.command("validate")

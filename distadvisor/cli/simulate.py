@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import FailOnOption, RulesOption, Severity
+from .common import FailOnOption, RulesOption
 
 
 class SimulateFormat(StrEnum):
@@ -36,7 +36,7 @@ def simulate(
     width: Annotated[int, typer.Option(help="Columns of the text report.", min=40, max=1000)] = 80,
     ascii: Annotated[bool, typer.Option("--ascii", help="Pure 7-bit ASCII bars.")] = False,
     rules: RulesOption = None,
-    fail_on: FailOnOption = Severity.error,
+    fail_on: FailOnOption = None,
 ) -> None:
     """Predict how stale, available and fast the recommended design will be, from
     replica counts, placement, latency fits and failure rates (Monte Carlo, seeded)."""
@@ -44,9 +44,12 @@ def simulate(
     from ..render import prediction as render
     from ..simulate.data import load_latency
     from ..simulate.predict import predict
-    from .common import advise_file, fail, guard, stdout_draws_boxes
+    from .common import check_one, fail, guard, settings, stdout_draws_boxes
 
-    rec, req = advise_file(file, rules)
+    run = settings(rules, fail_on)  # the settings file's fail-on applies here too
+    checked = check_one(file, run)
+    rec, req = checked.recommendation, checked.requirements
+    assert rec is not None and req is not None
     known = sorted(guard(load_latency).profiles)
     if profile is not None and profile not in known:
         fail(InputError.single(
@@ -63,6 +66,6 @@ def simulate(
         sys.stdout.write(text)
     failing = [f for f in result.findings if not f.suppressed
                and ("error", "warning", "info").index(f.severity)
-               <= ("error", "warning", "info").index(fail_on.value)]
+               <= ("error", "warning", "info").index(run.fail_on)]
     if failing:
         raise typer.Exit(1)

@@ -17,7 +17,9 @@ from ..recommendation import EntityAdvice, Recommendation
 from . import breaker, canvas, cap, partitioning, replication, saga
 
 KINDS = ("replication", "partitioning", "cap", "saga", "breaker")
-ENTITY_KINDS = ("replication", "partitioning", "cap")
+# Drawn only when asked for by name: the curve needs a simulation of the design.
+ON_REQUEST = ("staleness",)
+ENTITY_KINDS = ("replication", "partitioning", "cap", "staleness")
 _SAGA_PATTERNS = {"saga-orchestration": "orchestrated", "saga-choreography": "choreographed"}
 
 
@@ -90,10 +92,11 @@ def breaker_diagram(
 
 
 def check_kind(kind: str) -> str:
-    if kind not in KINDS:
+    known = (*KINDS, *ON_REQUEST)
+    if kind not in known:
         raise InputError.single("unknown diagram kind", Location(path="--kind"),
-                                expected="one of " + ", ".join(KINDS), found=repr(kind),
-                                hint=did_you_mean(kind, KINDS))
+                                expected="one of " + ", ".join(known), found=repr(kind),
+                                hint=did_you_mean(kind, known))
     return kind
 
 
@@ -160,4 +163,26 @@ def draw_all(rec: Recommendation, req: Requirements | None, style: Style, *,
         out += saga_diagrams(rec, req, style, subject)
     if "breaker" in kinds:
         out += breaker_diagram(rec, style, breaker_options)
+    if "staleness" in kinds and req is not None:
+        out += staleness_diagrams(rec, req, style, [e.name for e in entities])
+    return out
+
+
+def staleness_diagrams(rec: Recommendation, req: Requirements, style: Style,
+                       names: Sequence[str]) -> list[Diagram]:
+    """The t-visibility curve of each named kind of data whose reads can be stale, from
+    `distadvisor simulate`'s default prediction (seed 0)."""
+    import textwrap
+
+    from ..simulate.predict import predict
+    from . import staleness
+
+    out = []
+    for e in predict(rec, req).entities:
+        if e.name in names and e.staleness is not None:
+            title = textwrap.fill(
+                f"{e.name}: share of reads that see a write t ms after it commits "
+                f"({e.replication} n={e.n} w={e.w} r={e.r})", width=style.width)
+            curve = staleness.plot(e.staleness.curve, width=style.width, ascii=style.ascii)
+            out.append(Diagram("staleness", e.name, f"{title}\n{curve}"))
     return out

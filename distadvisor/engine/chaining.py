@@ -11,28 +11,66 @@ hold contribute.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from ..model.requirements import Requirements
 from ..model.vocabulary import PATTERNS, SEVERITIES
-from ..recommendation import EntityAdvice, Finding, PatternAdvice, Reason, Recommendation
+from ..recommendation import (
+    Considered,
+    EntityAdvice,
+    Finding,
+    PatternAdvice,
+    Reason,
+    Recommendation,
+)
 from . import facts as factlib
 from .rules import Rule, RuleSet
 from .slots import ENTITY_SLOTS
 
 
-def _conclude(ruleset: RuleSet, subject: factlib.Subject) -> EntityAdvice:
+def _conclude(ruleset: RuleSet, subject: factlib.Subject, explain: bool = False) -> EntityAdvice:
     facts = dict(subject.facts)
     reasons: dict[str, Reason] = {}
+    considered: list[Considered] = []
     for slot in ruleset.slot_order:
-        for rule in ruleset.for_slot(slot):
+        tried = ruleset.for_slot(slot)
+        for i, rule in enumerate(tried):
             if rule.when.evaluate(facts):
                 assert rule.value is not None
                 facts[f"entity.{slot}"] = rule.value.evaluate(facts)
                 reasons[slot] = Reason(rule.id, rule.message.render(facts), slot)
+                if explain:
+                    considered += _losers(rule, tried[i + 1 :], slot, facts)
                 break
     conclusions = {slot: facts[f"entity.{slot}"] for slot in ENTITY_SLOTS}
     because = tuple(reasons[slot] for slot in ruleset.slot_order)
-    return EntityAdvice(subject.name, subject.path, conclusions, because)
+    return EntityAdvice(subject.name, subject.path, conclusions, because, tuple(considered))
+
+
+def _losers(
+    winner: Rule, rest: tuple[Rule, ...], slot: str, facts: dict[str, Any]
+) -> list[Considered]:
+    """Rules for `slot` whose condition also held, with another conclusion, but that come
+    after the winner in the order rules are tried; fallbacks (no condition) are not
+    options anyone weighed."""
+    chosen = facts[f"entity.{slot}"]
+    out = []
+    for rule in rest:
+        if not rule.when_source or not rule.when.evaluate(facts):
+            continue
+        assert rule.value is not None
+        value = rule.value.evaluate(facts)
+        if value == chosen:
+            continue
+        if rule.priority < winner.priority:
+            why = f"priority {rule.priority}, below {winner.id} ({winner.priority})"
+        elif rule.when.comparisons() < winner.when.comparisons():
+            why = f"same priority as {winner.id}, whose condition is more specific"
+        else:
+            why = f"same priority and specificity as {winner.id}, which comes first by id"
+        text = rule.message.render(facts | {f"entity.{slot}": value})
+        out.append(Considered(rule.id, slot, value, text, why))
+    return out
 
 
 def _subject_facts(
@@ -60,10 +98,18 @@ def _target_path(subject: factlib.Subject, rule: Rule) -> str:
 
 
 def advise(
-    ruleset: RuleSet, req: Requirements, scaffolds: Mapping[str, str] | None = None
+    ruleset: RuleSet,
+    req: Requirements,
+    scaffolds: Mapping[str, str] | None = None,
+    *,
+    explain: bool = False,
 ) -> Recommendation:
-    """Run every rule over the requirements; `scaffolds` maps a pattern to its scaffold."""
-    entities = {s.name: _conclude(ruleset, s) for s in factlib.subjects(req, "entity")}
+    """Run every rule over the requirements; `scaffolds` maps a pattern to its scaffold.
+    `explain` also records the options that lost (decision records list them); `check`
+    leaves it off, since it costs a condition per remaining rule."""
+    entities = {
+        s.name: _conclude(ruleset, s, explain) for s in factlib.subjects(req, "entity")
+    }
     patterns: dict[tuple[str, str], tuple[str, list[Reason]]] = {}
     findings: list[Finding] = []
     for scope in factlib.SCOPES:
@@ -81,7 +127,8 @@ def advise(
                 else:
                     assert rule.severity is not None
                     findings.append(
-                        Finding(rule.severity, rule.id, reason.text, _target_path(subject, rule))
+                        Finding(rule.severity, rule.id, reason.text, _target_path(subject, rule),
+                                title=rule.summary())
                     )
     # Keyed by path: a kind of data and a transaction may share a name.
     pattern_list = [

@@ -62,12 +62,14 @@ RULE_KEYS = (
     "field",
     "message",
     "references",
+    "title",
 )
 FILE_KEYS = ("framework", "description", "scope", "rules")
 # Files in a rules folder that are not rule files.
 RESERVED = ("questions.yaml",)
 FIXTURE_SUFFIX = ".test.yaml"
 _FRAMEWORK = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _RULE_ID = re.compile(r"[a-z][a-z0-9_-]{0,39}\.[a-z0-9][a-z0-9_.-]{0,79}")
 
 
@@ -88,6 +90,7 @@ class Rule(NamedTuple):
     pattern: str | None = None
     severity: str | None = None
     field: str | None = None  # for findings: the field under the subject's path
+    title: str = ""  # one plain sentence, without placeholders, naming what it reports
 
     @property
     def kind(self) -> str:
@@ -102,6 +105,21 @@ class Rule(NamedTuple):
             return f"pattern {self.pattern}"
         target = f" on {self.field}" if self.field else ""
         return f"{self.severity} finding{target}"
+
+    def summary(self) -> str:
+        """One sentence naming what the rule reports, readable without a system: its
+        title, else the message's first sentence with each placeholder as an ellipsis."""
+        if self.title:
+            return self.title
+        head, dot, _ = self.message_source.partition(". ")
+        return _PLACEHOLDER.sub("…", head + "." if dot else head)
+
+    def doc(self, marks: tuple[str, str] = ("<", ">")) -> str:
+        """The message as documentation: each placeholder shown between `marks` (`<entity.name>`;
+        markdown passes backticks), so it reads without a system and holds no template."""
+        left, right = marks
+        return _PLACEHOLDER.sub(lambda m: f"{left}{m.group(0)[1:-1].strip()}{right}",
+                                self.message_source)
 
     def needs(self) -> set[str]:
         """Facts that must be known before this rule runs. Its message may mention the
@@ -276,6 +294,15 @@ class _FileLoader:
                 "a non-empty list of sources",
             )
             references = []
+        title = raw.get("title", "")
+        if not isinstance(title, str) or "{" in title:
+            self.problem(
+                (*path, "title"),
+                f"rule '{rule_id}': title must be plain text",
+                "one sentence without {placeholders}",
+                repr(title),
+            )
+            title = ""
         outcome = self.outcome(raw, path, rule_id, scope, schema)
         if len(self.problems) > before or outcome is None:
             return None
@@ -291,6 +318,7 @@ class _FileLoader:
             source=self.doc.locate(path),
             when_source=_source_text(raw.get("when", "")),
             outcome_source=_outcome_source(raw),
+            title=" ".join(title.split()),
             **outcome,
         )
 

@@ -18,7 +18,7 @@ from ..model.fieldpaths import NO_DEFAULT, put, shape
 from ..model.requirements import Requirements
 from ..model.yamlsource import PathKey, format_path
 from .answers import Answer, Answers, coerce
-from .questions import Question, Questionnaire, Section
+from .questions import DERIVED, Question, Questionnaire, Section
 
 
 class Prompter(Protocol):
@@ -40,6 +40,11 @@ class Prompter(Protocol):
         ...
 
     def confirm(self, prompt: str, default: bool) -> bool: ...
+
+    def review(self, answers: Sequence[tuple[PathKey, str, Any]]) -> PathKey | None:
+        """The summary of every answer (path, prompt, value) before the file is written:
+        the path of one to change, or None to go on."""
+        ...
 
 
 def _within(problem_path: str, path: str) -> bool:
@@ -111,6 +116,34 @@ class _Flow:
         key = f"{self.item(scope)}.{name}" if scope else name
         value = answer.value if valid else question.default
         self.facts[scope][key] = None if value is NO_DEFAULT else value
+        if not scope and question.field in DERIVED and valid:
+            fact, derive = DERIVED[question.field]
+            self.facts[()][fact] = derive(value)
+
+    def default_of(self, question: Question, facts: Mapping[str, Any], scope: PathKey) -> Any:
+        """The default offered at the prompt: the first whose condition the answers so far
+        meet, for an item the files do not describe (there, a field left out means the
+        model's default, which is offered), else the question's default."""
+        described = scope and any(p[:2] == scope for p in self.files)
+        for condition, value in () if described else question.defaults:
+            if condition.evaluate(facts):
+                return value
+        return question.default
+
+    def outside(self, question: Question, value: Any) -> str:
+        """Names of a list answer missing from the answer it must stay within (residency
+        outside the regions), when that answer named them."""
+        if not question.within or not isinstance(value, list | tuple):
+            return ""
+        given = self.accepted.get(question.within)
+        names = given.value if given is not None else None
+        if not isinstance(names, list | tuple):
+            return ""  # regions given as a number: nothing to check against
+        missing = [v for v in value if v not in names]
+        if not missing:
+            return ""
+        return (f"not among the {format_path(question.within)} answered: "
+                f"{', '.join(map(str, missing))}; expected some of {', '.join(map(str, names))}")
 
     def item(self, scope: PathKey) -> str:
         return next(s.item for s in self.questionnaire.sections if s.loop == scope[0])
@@ -154,7 +187,8 @@ class _Flow:
             error, default = describe(problems), candidate.value
         else:
             file_answer = self.files.get(path)
-            default = file_answer.value if file_answer is not None else question.default
+            default = (file_answer.value if file_answer is not None
+                       else self.default_of(question, facts, scope))
         self.asked[path] = (question, scope, prompt)
         self.ask(question, path, scope, default, error)
 
@@ -166,9 +200,10 @@ class _Flow:
 
         def check(raw: Any) -> str:
             try:
-                return describe(self.problems_at(path, coerce(question, raw, source)))
+                value = coerce(question, raw, source)
             except InputError as bad:
                 return describe(bad.problems)
+            return describe(self.problems_at(path, value)) or self.outside(question, value)
 
         while True:
             raw = self.prompter.ask(question, prompt, self.choices(question, path),
@@ -192,13 +227,60 @@ class _Flow:
             self.loop(section)
         elif section.over:
             for i in range(self.counts.get(section.over, 0)):
-                for question in section.questions:
-                    self.answer(question, (section.over, i, *question.field), (section.over, i))
+                self.questions(section, (section.over, i))
         else:
-            for question in section.questions:
-                self.answer(question, question.field, ())
+            self.questions(section, ())
+
+    def questions(self, section: Section, scope: PathKey,
+                  only: Sequence[Question] | None = None) -> None:
+        """The section's questions (or `only` these) for one item (or once), with its
+        "accept the defaults for the rest?" offer: after a yes the rest are answered as
+        without a terminal, as is a question whose `ask_if` does not hold."""
+        quick = section.quick is not None and not section.quick_after and only is None and \
+            self.offer(section, scope)
+        for question in section.questions if only is None else only:
+            path = (*scope, *question.field)
+            facts = self.facts[()] | self.facts.get(scope, {})
+            if quick or (question.ask_if is not None and not question.ask_if.evaluate(facts)):
+                prompter, self.prompter = self.prompter, None
+                try:
+                    self.answer(question, path, scope)
+                finally:
+                    self.prompter = prompter
+            else:
+                self.answer(question, path, scope)
+            if not quick and section.quick_after == question.id:
+                quick = self.offer(section, scope)
+
+    def offer(self, section: Section, scope: PathKey) -> bool:
+        if self.prompter is None or section.quick is None:
+            return False
+        facts = self.facts[()] | self.facts.get(scope, {})
+        return self.prompter.confirm(section.quick.render(facts), False)
+
+    def summary(self) -> list[tuple[PathKey, str, Any]]:
+        """Every answer to a question, in the order given: (path, prompt, value)."""
+        leaves = self.questionnaire.leaves()
+        out = []
+        for path, answer in self.accepted.items():
+            if shape(path) in leaves:
+                _, _, prompt = self.asked.get(path) or self.question_at(path)
+                out.append((path, prompt, answer.value))
+        return out
+
+    def change(self, path: PathKey) -> None:
+        """Ask one answered question again (from the summary)."""
+        question, scope, _ = self.asked.setdefault(path, self.question_at(path))
+        self.ask(question, path, scope, self.accepted[path].value, "")
 
     def loop(self, section: Section) -> None:
+        named = next((q for q in section.questions if q.field == ("name",)), None)
+        # A prompter that reads a list in one answer says so (the terminal's does).
+        by_name = section.names and getattr(self.prompter, "names_at_once", False) and named
+        if by_name and not any(p[0] == section.loop for p in self.given):
+            assert named is not None
+            self.named_loop(section, named)
+            return
         known = self.known(section.loop)
         count = 0
         while True:
@@ -211,10 +293,102 @@ class _Flow:
                     break
             scope = (section.loop, count)
             self.facts[scope] = {}
-            for question in section.questions:
-                self.answer(question, (*scope, *question.field), scope)
+            self.questions(section, scope)
             count += 1
         self.counts[section.loop] = count
+
+    def named_loop(self, section: Section, named: Question) -> None:
+        """Every item's name in one answer, then each item's other questions. The files'
+        items follow their names, so reordering or dropping a name keeps the answers of
+        the items that stay."""
+        assert self.prompter is not None
+        loop = section.loop
+        before = {p[1]: a.value for p, a in self.files.items()
+                  if p[0] == loop and p[2:] == ("name",)}
+        ask = named._replace(id=f"{loop}.names", hint=tuple[str, ...], help=named.help)
+        source = f"answer to '{ask.id}'"
+
+        def check(raw: Any) -> str:
+            try:
+                names = coerce(ask, raw, source)
+            except InputError as bad:
+                return describe(bad.problems)
+            if len(names) < section.min_items:
+                return f"name at least {section.min_items}, separated by commas"
+            if len(set(names)) < len(names):
+                return "each name once"
+            return "; ".join(describe(self.problems_at((loop, i, "name"), name))
+                             for i, name in enumerate(names) if self.problems_at(
+                                 (loop, i, "name"), name))
+
+        default: Any = [before[i] for i in sorted(before)]
+        error = ""
+        while True:
+            raw = self.prompter.ask(ask, section.names, (), default, error, check)
+            error = check(raw)
+            if not error:
+                break
+            default = raw
+        names = coerce(ask, raw, source)
+        moved: Answers = {}
+        for path, answer in self.files.items():
+            if path[0] != loop or not isinstance(path[1], int):
+                moved[path] = answer
+            elif before.get(path[1]) in names:
+                moved[(loop, names.index(before[path[1]]), *path[2:])] = answer
+        self.files = moved
+        scopes: list[PathKey] = [(loop, i) for i in range(len(names))]
+        for scope, name in zip(scopes, names, strict=True):
+            self.facts[scope] = {}
+            where = Location("answer", path=format_path((*scope, "name")))
+            self.accept(named, (*scope, "name"), scope, Answer(name, where), True)
+            self.asked[(*scope, "name")] = (named, scope, named.prompt.render(self.facts[()]))
+        # A `together` question is asked once for every item; the questions between two
+        # of them are asked item by item.
+        run: list[Question] = []
+        for question in [*(q for q in section.questions if q is not named), None]:
+            if question is not None and not question.together:
+                run.append(question)
+                continue
+            for scope in scopes if run else ():
+                self.questions(section, scope, only=run)
+            run = []
+            if question is not None:
+                self.together(question, scopes, names)
+        self.counts[loop] = len(names)
+
+    def together(self, question: Question, scopes: list[PathKey], names: list[str]) -> None:
+        """A yes-or-no question for every item at once: tick the items it holds for."""
+        assert self.prompter is not None
+        open_to: list[int] = []
+        for i, scope in enumerate(scopes):
+            facts = self.facts[()] | self.facts[scope]
+            ask_if = question.ask_if
+            if ask_if is None or ask_if.evaluate(facts):
+                open_to.append(i)
+            else:  # answered as without a terminal, like any question that cannot matter
+                prompter, self.prompter = self.prompter, None
+                try:
+                    self.answer(question, (*scope, *question.field), scope)
+                finally:
+                    self.prompter = prompter
+        if not open_to:
+            return
+        ticked = []
+        for i in open_to:
+            file_answer = self.files.get((*scopes[i], *question.field))
+            if file_answer.value if file_answer is not None else question.default:
+                ticked.append(names[i])
+        ask = question._replace(type="multiselect", hint=tuple[str, ...])
+        picked = self.prompter.ask(ask, question.together, [(names[i], names[i]) for i in open_to],
+                                   ticked, "", lambda raw: "")
+        for i in open_to:
+            scope = scopes[i]
+            path = (*scope, *question.field)
+            where = Location("answer", path=format_path(path))
+            self.accept(question, path, scope, Answer(names[i] in picked, where), True)
+            facts = self.facts[()] | self.facts[scope]
+            self.asked[path] = (question, scope, question.prompt.render(facts))
 
     def finish(self) -> Requirements:
         """Validate the whole document; re-ask what a cross-field check rejects."""
@@ -280,15 +454,24 @@ def run(
     given: Answers,
     files: Answers,
     prompter: Prompter | None,
+    record: dict[PathKey, Any] | None = None,
 ) -> Requirements:
     """Answer every question by precedence and return the validated requirements.
 
     `given` are the command line's answers (never asked), `files` those of `--from`
     and `--data-file` (the defaults shown, or the answers when nobody is asked).
     Without a prompter a question with no answer and no default is an InputError
-    naming every such question.
+    naming every such question. On a terminal the answers are summed up and any can be
+    changed before they are returned. `record`, when given, receives every answer by
+    path, for the answers file kept beside the requirements.
     """
     flow = _Flow(questionnaire, given, files, prompter)
     for section in questionnaire.sections:
         flow.section(section)
-    return flow.finish()
+    req = flow.finish()
+    while prompter is not None and (path := prompter.review(flow.summary())) is not None:
+        flow.change(path)
+        req = flow.finish()
+    if record is not None:
+        record.update({p: a.value for p, a in flow.accepted.items()})
+    return req

@@ -13,6 +13,7 @@ from typing import Any
 import questionary
 from questionary import Choice
 
+from ..model.yamlsource import PathKey, format_path
 from .questions import Question
 
 _HELP = "italic"
@@ -37,6 +38,8 @@ class QuestionaryPrompter:
     command to turn into exit status 130.
     """
 
+    names_at_once = True  # a loop's names are typed in one line, separated by commas
+
     def section(self, title: str) -> None:
         questionary.print(f"\n{title}", style="bold underline")
 
@@ -45,6 +48,17 @@ class QuestionaryPrompter:
 
     def confirm(self, prompt: str, default: bool) -> bool:
         return bool(questionary.confirm(prompt, default=default).unsafe_ask())
+
+    def review(self, answers: Sequence[tuple[PathKey, str, Any]]) -> PathKey | None:
+        """One list of every answer; choosing one asks it again, the first entry goes on."""
+        done = Choice("Looks right: go on", "")
+        options = [done] + [
+            Choice(f"{prompt}  {_shown(value)}", format_path(path))
+            for path, prompt, value in answers
+        ]
+        chosen = questionary.select("Change an answer?", choices=options,
+                                    default=done).unsafe_ask()
+        return next((p for p, _, _ in answers if format_path(p) == chosen), None)
 
     def text(self, prompt: str, default: str) -> str:
         return str(questionary.text(prompt, default=default).unsafe_ask())

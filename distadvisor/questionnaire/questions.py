@@ -43,9 +43,13 @@ from ..model.fieldpaths import (
 from ..model.requirements import Requirements
 from ..model.yamlsource import PathKey
 
-_SECTION_KEYS = ("title", "loop", "over", "item", "add", "another", "questions")
+_SECTION_KEYS = (
+    "title", "loop", "over", "item", "add", "another", "questions", "quick", "quick_after",
+    "names",
+)
 _QUESTION_KEYS = (
     "id", "field", "type", "prompt", "help", "choices", "choices_from", "default", "when",
+    "defaults", "within", "ask_if", "together",
 )
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # A minimal valid document: a default is checked by placing it into this and validating.
@@ -55,6 +59,18 @@ _SKELETON: dict[str, Any] = {
     "data": [{"name": "d"}],
     "services": [{"name": "s"}],
     "transactions": [{"name": "t", "steps": ["a"], "services": ["s"]}],
+}
+
+
+def _count(value: Any) -> int:
+    """Regions given as a number or as names: how many."""
+    return value if isinstance(value, int) else len(value)
+
+
+# Facts computed from an answer, for later conditions: `deployment.region_count` is known
+# whether the regions were given as a number or by name.
+DERIVED: dict[PathKey, tuple[str, Any]] = {
+    ("deployment", "regions"): ("deployment.region_count", _count),
 }
 
 
@@ -72,6 +88,16 @@ class Question(NamedTuple):
     when: Expr | None
     hint: Any  # the model field's type
     location: Location
+    # Defaults that follow earlier answers: the first whose condition holds wins over
+    # `default` (money => reads are never stale).
+    defaults: tuple[tuple[Expr, Any], ...] = ()
+    within: PathKey = ()  # a top-level answer whose names this list's names must be among
+    # Asked only when this holds; otherwise answered as without a terminal (the files'
+    # answer or the default), so a file passed through keeps what it says.
+    ask_if: Expr | None = None
+    # For a yes-or-no question of a loop with `names`: one prompt ticking the items it
+    # holds for ("Which of them hold money?"), instead of a prompt per item.
+    together: str = ""
 
     @property
     def is_list(self) -> bool:
@@ -90,6 +116,13 @@ class Section(NamedTuple):
     add: str = ""  # asked before the first item of a list that may be empty
     another: str = ""  # asked after each item
     min_items: int = 0
+    # "Accept the defaults for the rest?": asked before the section's first question, or
+    # after `quick_after`; yes answers the rest from the files and defaults, unasked.
+    quick: Template | None = None
+    quick_after: str = ""
+    # On a terminal, a loop may ask every item's name at once ("payments, carts"),
+    # instead of a name and "another?" per item.
+    names: str = ""
 
 
 class Questionnaire(NamedTuple):
@@ -160,6 +193,7 @@ class _Loader:
         self.facts: dict[str, Type] = {}  # answers before the question being read
         self.item_facts: dict[str, dict[str, Type]] = {}  # per loop
         self.kept: list[PathKey] = []
+        self.sections_so_far: list[Section] = []
 
     def fail(self, path: PathKey, message: str, expected: str = "", found: str = "",
              hint: str = "") -> None:
@@ -203,6 +237,7 @@ class _Loader:
             section = self.section(raw, ("sections", i), sections)
             if section is not None:
                 sections.append(section)
+                self.sections_so_far.append(section)
         return tuple(sections)
 
     def section(self, raw: Any, path: PathKey, earlier: list[Section]) -> Section | None:
@@ -232,7 +267,8 @@ class _Loader:
             min_items = int(found[1].metadata.get("min_items", 0))
             section = section._replace(loop=loop, item=item, min_items=min_items,
                                        another=self.text(raw, "another", path, what),
-                                       add=self.text(raw, "add", path, what, min_items == 0))
+                                       add=self.text(raw, "add", path, what, min_items == 0),
+                                       names=self.text(raw, "names", path, what, False))
             self.item_facts[loop] = {}
         elif over:
             looped = next((s for s in earlier if s.loop == over), None)
@@ -261,7 +297,27 @@ class _Loader:
                 self.item_facts[scope][f"{section.item}.{name}"] = kind
             elif kind is not None:
                 self.facts[name] = kind
-        return section._replace(questions=tuple(built))
+            if not scope and question.field in DERIVED:
+                self.facts[DERIVED[question.field][0]] = NUMBER
+        section = section._replace(questions=tuple(built))
+        if "quick" in raw:
+            section = self.quick(raw, path, what, section)
+        return section
+
+    def quick(self, raw: Mapping[str, Any], path: PathKey, what: str,
+              section: Section) -> Section:
+        scope = section.loop or section.over
+        schema = self.facts | (self.item_facts.get(scope, {}) if scope else {})
+        try:
+            quick = parse_template(self.text(raw, "quick", path, what), schema, {})
+        except ConditionError as exc:
+            self.fail((*path, "quick"), f"{what}: {exc}")
+            return section
+        after = raw.get("quick_after", "")
+        if after and after not in [q.id for q in section.questions]:
+            self.fail((*path, "quick_after"), f"{what}: 'quick_after' names no question of "
+                      "the section", "a question id of this section", repr(after))
+        return section._replace(quick=quick, quick_after=str(after))
 
     def question(self, raw: Any, path: PathKey, cls: type, section: Section) -> Question | None:
         if not isinstance(raw, dict):
@@ -317,10 +373,42 @@ class _Loader:
             except ConditionError as exc:
                 self.fail((*path, "when"), f"{what}: 'when': {exc}",
                           hint="a condition reads the answers asked before it")
+        ask_if = None
+        if "ask_if" in raw:
+            try:
+                ask_if = parse_condition(raw["ask_if"], schema, {})
+            except ConditionError as exc:
+                self.fail((*path, "ask_if"), f"{what}: 'ask_if': {exc}")
         default = self.default(raw, path, what, declared, section, names)
+        defaults = []
+        for k, item in enumerate(raw.get("defaults", [])):
+            at = (*path, "defaults", k)
+            if not isinstance(item, dict) or set(item) != {"when", "value"}:
+                self.fail(at, f"{what}: each of 'defaults' is {{when, value}}")
+                continue
+            try:
+                condition = parse_condition(item["when"], schema, {})
+            except ConditionError as exc:
+                self.fail((*at, "when"), f"{what}: 'defaults': {exc}")
+                continue
+            value = self.default({"default": item["value"]}, at, what, declared, section, names)
+            defaults.append((condition, value))
+        within: PathKey = ()
+        if "within" in raw:
+            within = tuple(str(raw["within"]).split("."))
+            if within not in [q.field for s in self.sections_so_far for q in s.questions] or \
+                    typing.get_origin(hint) is not tuple:
+                self.fail((*path, "within"), f"{what}: 'within' names an earlier top-level "
+                          "answer, for a list of names", "e.g. deployment.regions",
+                          repr(raw["within"]))
+        together = self.text(raw, "together", path, what, required=False)
+        if together and (qtype != "bool" or not section.loop or when is not None):
+            self.fail((*path, "together"), f"{what}: 'together' asks a yes-or-no question "
+                      "of a loop's items at once", "a bool question of a loop, without 'when'")
         question = Question(
             qid, names, qtype, prompt, self.text(raw, "help", path, what, required=False),
             choices, choices_from, default, when, hint, self.doc.locate(path),
+            tuple(defaults), within, ask_if, together,
         )
         return question if len(self.problems) == count else None
 

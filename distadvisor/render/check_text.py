@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..pipeline import Report
 from .escape import terminal
+from .labels import finding_counts
 
 
 def summary(report: Report) -> str:
@@ -15,8 +16,7 @@ def summary(report: Report) -> str:
     c = report.counts()
     return (
         f"{c['files']} files: {c['passed']} passed, {c['failed']} failed, "
-        f"{c['bad_input']} bad input; findings: {c['error']} errors, {c['warning']} warnings, "
-        f"{c['info']} info, {c['suppressed']} suppressed (fail on {report.fail_on})"
+        f"{c['bad_input']} bad input; findings: {finding_counts(c)} (fail on {report.fail_on})"
     )
 
 

@@ -6,11 +6,14 @@ import datetime
 
 from ..diagrams import system as diagrams
 from ..model.requirements import Requirements
-from ..recommendation import Recommendation
+from ..recommendation import EntityAdvice, Recommendation
 from ..scaffold.specs import default_options
+from ..simulate.prediction import Prediction
+from . import mermaid
 from .escape import markdown as cell
 from .escape import markdown_code, terminal
 from .labels import FIELD_LABELS, show
+from .prediction import render_markdown
 
 
 def code(text: str) -> str:
@@ -23,10 +26,32 @@ def _fenced(drawn: list[diagrams.Diagram]) -> list[str]:
     return [line for d in drawn for line in ("```text", terminal(d.text), "```", "")]
 
 
+def _mermaid(title: str, chart: str) -> list[str]:
+    """A Mermaid chart, folded so the ASCII picture beside it stays the first read."""
+    return [f"<details><summary>{cell(title)} (Mermaid)</summary>", "", "```mermaid", chart,
+            "```", "", "</details>", ""]
+
+
+def _options(entity: EntityAdvice) -> list[str]:
+    """The conclusions that lost, one per field and value, with why."""
+    seen: set[tuple[str, str]] = set()
+    lines = []
+    for option in entity.considered:
+        key = (option.field, show(option.field, option.value))
+        if key in seen:
+            continue
+        seen.add(key)
+        lines.append(f"- {FIELD_LABELS.get(option.field, option.field)} {cell(key[1])}"
+                     f" ({markdown_code(option.rule)}): {cell(option.why)}. {cell(option.text)}")
+    return lines
+
+
 def render(rec: Recommendation, today: datetime.date | None = None,
-           req: Requirements | None = None, *, ascii: bool = False) -> str:
+           req: Requirements | None = None, *, ascii: bool = False,
+           prediction: Prediction | None = None) -> str:
     """The ADR; with the requirements, the diagrams also show regions and sagas; with
-    `ascii`, they are drawn in 7-bit ASCII."""
+    `ascii`, they are drawn in 7-bit ASCII; with a `prediction`, it gains a "Predicted
+    behaviour" section."""
     style = diagrams.Style(ascii=ascii)
     day = (today or datetime.date.today()).isoformat()
     lines = [
@@ -57,6 +82,10 @@ def render(rec: Recommendation, today: datetime.date | None = None,
         lines += [f"- {cell(r.text)} ({markdown_code(r.rule)})" for r in entity.because]
         lines.append("")
         lines += _fenced(diagrams.entity_diagrams(entity, req, style))
+        lines += _mermaid(f"Replication of {entity.name}", mermaid.replication(entity))
+        options = _options(entity)
+        if options:
+            lines += ["Options considered:", "", *options, ""]
     if rec.entities:
         lines += _fenced([diagrams.cap_diagram(rec.entities, style)])
     lines += ["## Patterns", ""]
@@ -69,8 +98,13 @@ def render(rec: Recommendation, today: datetime.date | None = None,
     else:
         lines.append("None recommended.")
     lines.append("")
+    breaker_options = default_options("circuit-breaker")
     lines += _fenced(diagrams.saga_diagrams(rec, req, style) + diagrams.breaker_diagram(
-        rec, style, default_options("circuit-breaker")))
+        rec, style, breaker_options))
+    for title, chart in mermaid.system(rec, req, breaker_options):
+        lines += _mermaid(title, chart)
+    if prediction is not None:
+        lines += ["", render_markdown(prediction).rstrip()]
     lines += ["", "## Consequences and open findings", ""]
     if rec.findings:
         lines += [
