@@ -309,11 +309,13 @@ def test_money_is_never_sent_to_single_key_stores(catalogue: Catalogue) -> None:
 def test_isolation_settings_name_each_offered_store_s_setting(catalogue: Catalogue) -> None:
     offered = ["PostgreSQL (x)", "MySQL (InnoDB) (y)", "Unknown (z)"]
     text = isolation_settings(catalogue, offered, "serializable")
-    assert text.startswith("PostgreSQL: SERIALIZABLE")
+    assert text.startswith(" The setting for serializable at each: PostgreSQL: SERIALIZABLE")
     assert "MySQL (InnoDB): SERIALIZABLE, or locking reads" in text
     assert "REPEATABLE READ" in text  # MySQL's default is named as unsafe
     assert "Unknown" not in text
     assert isolation_settings(catalogue, offered, "n/a") == ""
+    # No store offered: no dangling "at each: ." sentence.
+    assert isolation_settings(catalogue, [], "serializable") == ""
 
 
 # --- whole systems ----------------------------------------------------------------------

@@ -208,8 +208,9 @@ def _needs(*args: Any) -> Needs:
 
 
 def isolation_settings(catalogue: Catalogue, offered: list[str], wanted: str) -> str:
-    """`Store: setting` for each offered store (`Store (level)`) that has a setting for
-    `wanted` isolation; empty when no transaction spans more than one write."""
+    """A sentence (with a leading space) naming `Store: setting` for each offered store
+    (`Store (level)`) that has a setting for `wanted` isolation; empty when no store
+    has one or no transaction spans more than one write."""
     if wanted == "n/a":
         return ""
     settings = []
@@ -218,7 +219,9 @@ def isolation_settings(catalogue: Catalogue, offered: list[str], wanted: str) ->
         setting = store.isolation_setting(wanted) if store else None
         if store is not None and setting is not None:
             settings.append(f"{store.name}: {setting}")
-    return "; ".join(settings)
+    if not settings:
+        return ""
+    return f" The setting for {wanted} at each: {'; '.join(settings)}."
 
 
 def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) -> bool:
