@@ -96,6 +96,8 @@ def _past_and_within(limit: Limit) -> tuple[dict[str, Any], dict[str, Any]] | No
     """Needs changes that put the data past the limit, and ones that keep it within."""
     if limit.kind == "max_size_gb":
         return {"size_gb": limit.value * 2}, {"size_gb": limit.value / 2}
+    if limit.kind == "not_system_of_record":
+        return {"audit_trail": True}, {"audit_trail": False}
     if limit.kind == "max_writes_per_sec":
         return {"writes_per_sec": limit.value * 2}, {"writes_per_sec": limit.value / 2}
     if limit.kind == "max_key_writes_per_sec":

@@ -47,6 +47,7 @@ LIMIT_KINDS = (
     "min_regions",
     "max_regions",
     "region_sets",
+    "not_system_of_record",
     "note",
 )
 # Limits on the regions apply to data that must lose no acknowledged write with a region.
@@ -83,6 +84,8 @@ class Needs(NamedTuple):
     # A region loss must lose no acknowledged write, so a synchronous follower sits in
     # another region (a cross-region standby, or consensus across regions).
     region_loss_safe: bool = False
+    # Its history must be kept (audit_trail): only a durable store may hold it.
+    audit_trail: bool = False
 
     @property
     def deployment(self) -> str:
@@ -136,6 +139,8 @@ class Limit(NamedTuple):
             if figure > self.value:
                 return f"{_number(figure)} {unit} is past {_number(self.value)} {unit}: {self.note}"
             return None
+        if self.kind == "not_system_of_record":
+            return self.note if needs.audit_trail else None
         if self.kind not in _REGION_LIMITS or needs.deployment != "multi-region-sync":
             return None
         count = needs.region_count
@@ -429,7 +434,7 @@ def _limits(check: _Checker, raw: Any, path: tuple[str | int, ...]) -> tuple[Lim
                 )
                 sets = []
             value = tuple(tuple(s) for s in sets)
-        elif kind != "note":
+        elif kind not in ("note", "not_system_of_record"):
             value = check.get(item, "value", (int, float), at)
         unknown = item.get("unknown_excludes", False) if isinstance(item, dict) else False
         limits.append(

@@ -176,18 +176,20 @@ _NEEDS_PARAMS = (
     STRING,  # mutability
     BOOL,  # hot_keys
     BOOL,  # region_loss_safe
+    BOOL,  # audit_trail
 )
 _NEEDS_DOC = (
     "consistency, pacelc, replication, conflict_resolution, isolation, access, size_gb,"
     " writes_per_sec, region_names, region_count, writes_from, partitioning, mutability,"
-    " hot_keys, region_loss_safe"
+    " hot_keys, region_loss_safe, audit_trail"
 )
 
 
 def _needs(*args: Any) -> Needs:
     """The arguments of the datastores functions, in their order, as one value."""
     consistency, pacelc, replication, conflicts, isolation, access = (str(a) for a in args[:6])
-    size, writes, names, count, writes_from, partitioning, mutability, hot_keys, safe = args[6:]
+    size, writes, names, count, writes_from, partitioning, mutability, hot_keys = args[6:14]
+    safe, audit_trail = args[14:]
     return Needs(
         consistency=consistency,
         pacelc=pacelc,
@@ -204,6 +206,7 @@ def _needs(*args: Any) -> Needs:
         mutability=str(mutability),
         hot_keys=bool(hot_keys),
         region_loss_safe=bool(safe),
+        audit_trail=bool(audit_trail),
     )
 
 
