@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -41,14 +41,60 @@ def looks_like_requirements(path: Path) -> bool:
     Keys may be quoted or in a flow mapping, and a byte-order mark may lead; only the
     file's head is read, and devices or FIFOs are never opened.
     """
-    if not path.is_file():
-        return False
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+        return _sniff(path)
     except OSError:
         return False
+
+
+def _sniff(path: Path) -> bool:
+    """looks_like_requirements, letting an error reading the file through."""
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES).decode("utf-8-sig", errors="replace")
     return bool(_VERSION_KEY.search(head) and _MODEL_KEY.search(head))
+
+
+def _unreadable(path: str, error: OSError) -> Problem:
+    """A file or folder that cannot be read: reported, never skipped in silence."""
+    return Problem(f"cannot read: {error.strerror or error}", Location(path))
+
+
+def _folder(folder: Path) -> tuple[list[str], list[Problem]]:
+    """The requirements files below a folder, and the files or folders it cannot read."""
+    unlisted: list[Problem] = []
+    found, problems = _requirements_among(
+        _walk(folder, lambda e: unlisted.append(_unreadable(str(e.filename), e)))
+    )
+    return found, unlisted + problems
+
+
+def _requirements_among(files: Iterable[Path]) -> tuple[list[str], list[Problem]]:
+    """The files that look like requirements files, and those that cannot be read."""
+    found: list[str] = []
+    problems: list[Problem] = []
+    for file in files:
+        try:
+            if _sniff(file):
+                found.append(str(file))
+        except OSError as error:
+            problems.append(_unreadable(str(file), error))
+    return found, problems
+
+
+def _target_problem(target: str) -> Problem | None:
+    """Why a target names nothing that can be looked at (empty, too long, unreadable)."""
+    if not target:
+        return Problem("empty path", Location("''"), "a file, folder or glob")
+    try:
+        os.lstat(target)
+    except FileNotFoundError:
+        return None  # a glob, or a file reported as not found when read
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return Problem(f"cannot read: {reason}", Location(target[:200]))
+    return None
 
 
 def path_key(path: str) -> PathKey:
@@ -56,9 +102,10 @@ def path_key(path: str) -> PathKey:
     return tuple(name if name else int(index) for name, index in _PATH_PART.findall(path))
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """YAML files below a folder, in name order, skipping hidden folders (.git, .venv)."""
-    for root, dirs, files in os.walk(folder):
+def _walk(folder: Path, onerror: Callable[[OSError], None]) -> Iterator[Path]:
+    """YAML files below a folder, in name order, skipping hidden folders (.git, .venv);
+    `onerror` hears of each folder that cannot be listed."""
+    for root, dirs, files in os.walk(folder, onerror=onerror):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.endswith(YAML_SUFFIXES):
@@ -72,30 +119,33 @@ def discover(
     files: list[str] = []
     problems: list[Problem] = []
     for target in targets:
+        problem = _target_problem(target)
+        if problem is not None:
+            problems.append(problem)
+            continue
         path = Path(target)
         if path.is_dir():
-            found = [str(p) for p in _walk(path) if looks_like_requirements(p)]
+            found, unreadable = _folder(path)
+            problems.extend(unreadable)
             what = "no requirements files in this folder"
         elif not path.exists() and any(c in target for c in "*?["):
-            found = [
-                str(match)
-                for match in _glob(target)
-                if match.name.endswith(YAML_SUFFIXES) and looks_like_requirements(match)
-            ]
+            yaml_files = [m for m in _glob(target) if m.name.endswith(YAML_SUFFIXES)]
+            found, unreadable = _requirements_among(yaml_files)
+            problems.extend(unreadable)
             what = "no requirements files match this pattern"
         else:
             if not (only_requirements and path.is_file() and not looks_like_requirements(path)):
                 files.append(target)
             continue
-        if not found:
+        if not found and not unreadable:
             problems.append(
                 Problem(what, Location(target), "YAML files with a top-level 'version:' key")
             )
         files.extend(found)
     # Once each, however it was named (relative, absolute, through a link).
-    unique: dict[Path, str] = {}
-    for file in files:
-        unique.setdefault(Path(file).resolve(), file)
+    unique: dict[str, str] = {}
+    for file in files:  # realpath, unlike Path.resolve, does not raise on a symlink loop
+        unique.setdefault(os.path.realpath(file), file)
     return list(unique.values()), problems
 
 

@@ -63,8 +63,8 @@ def check(text: Any, functions: dict[str, Any], scope: str = "entity") -> Any:
         ("entity.quorum.n >= 3", {"entity.quorum": {"n": 3, "w": 2, "r": 2}}, True),
         ("availability_pct(1, 1, 99.9) < 99.99", {}, True),
         # Beyond a float, arithmetic gives null rather than an error.
-        ("deployment.region_count * 1" + "0" * 400 + " / 3 > 1", {"deployment.region_count": 3},
-         False),
+        ("deployment.region_count * " + " * ".join(["10000000000000.0"] * 26) + " / 3 > 1",
+         {"deployment.region_count": 3}, False),
     ],
 )
 def test_evaluates(condition: Any, facts: dict[str, Any], expected: bool, functions: Any) -> None:
@@ -94,6 +94,10 @@ def test_evaluates(condition: Any, facts: dict[str, Any], expected: bool, functi
         ("entity.quorum.x > 1", "'entity.quorum' has no field 'x'"),
         ("service.external", "unknown fact 'service.external'"),  # not in an entity rule
         ("", "empty expression"),
+        (" + ".join(["entity.index"] * 5000) + " > 1", "expression too long: more than 200 terms"),
+        ("entity.index > 1" + "0" * 5000, "number longer than 15 digits"),
+        ("entity.name == '" + "x" * 300 + "'", "string longer than 200 characters"),
+        ("len(" * 30 + "[1]" + ")" * 30 + " > 0", "expression nests deeper than 20 levels"),
         ({"all": []}, "'all' takes a non-empty list"),
         ({"some": ["entity.money"]}, "a condition is an expression string or one of"),
         (42, "a condition is an expression string or one of"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -89,8 +90,28 @@ def test_availability_is_the_binomial_tail(
 
 
 def test_availability_of_many_replicas_does_not_overflow() -> None:
-    got = availability_pct(1201, 601, 99.9)
+    got = availability_pct(999, 500, 99.9)
     assert got is not None and math.isclose(got, 100.0)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: availability_pct(10**12, 1, 99.9),  # would sum a trillion terms
+        lambda: availability_pct(math.inf, 1, 99.9),
+        lambda: availability_pct(3, math.nan, 99.9),
+        lambda: quorum("consensus", math.inf, True),
+        lambda: quorum("consensus", 10**12, True),
+    ],
+)
+def test_numbers_no_system_has_give_null(call: Any) -> None:
+    assert call() is None
+
+
+def test_round_trips_take_any_region_count() -> None:
+    assert round_trip_ms(NETWORK, [], math.inf) is None
+    many = ["a", "b", "c", *(f"r{i}" for i in range(3000))]  # capped at the model's 100
+    assert round_trip_ms(NETWORK, many, len(many)) == 0.0  # unplaced regions: a 0 ms floor
 
 
 @given(st.integers(1, 9), st.floats(50, 100))

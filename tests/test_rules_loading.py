@@ -138,9 +138,19 @@ def test_a_team_rule_overrides_a_shipped_one_by_id(tmp_path: Path) -> None:
         ("rules: []\n", "missing or malformed 'framework'"),
         ("framework: Team X\nrules: []\n", "missing or malformed 'framework'"),
         ("framework: team\nrules:\n  - id: team.deep\n    pattern: outbox\n"
-         "    when: \"" + "(" * 3000 + "true" + ")" * 3000 + "\"\n"
+         "    when: \"" + "(" * 30 + "true" + ")" * 30 + "\"\n"
          "    message: A message long enough to explain why the rule says so.\n"
-         "    references: [r]\n", "expression nests too deeply"),
+         "    references: [r]\n", "expression nests deeper than 20 levels"),
+        ("framework: team\nrules:\n  - id: team.esc\n    pattern: outbox\n"
+         "    message: \"A message long enough \\e[2J\\n::error::forged\"\n"
+         "    references: [r]\n", "message contains control characters"),
+        ("framework: team\nrules:\n  - id: team.esc\n    pattern: outbox\n"
+         "    message: A message long enough to explain why the rule says so.\n"
+         "    references: [\"r\\x1b]8;;\"]\n", "references missing"),
+        ("framework: team\nrules:\n  - id: team.big\n    pattern: outbox\n"
+         "    when: \"entity.index > " + "9" * 5000 + "\"\n"
+         "    message: A message long enough to explain why the rule says so.\n"
+         "    references: [r]\n", "number longer than 15 digits"),
         ("framework: team\nscope: galaxy\nrules: []\n", "unknown scope"),
         ("framework: team\nrules: [1]\n", "a rule must be a mapping"),
         ("framework: team\nrules: {\n", "not valid YAML"),

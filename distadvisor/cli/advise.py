@@ -20,10 +20,32 @@ from .common import (
     RulesOption,
     SelectOption,
     check_one,
+    fail,
     guard,
     settings,
     stdout_draws_boxes,
 )
+
+# The terminal and markdown reports draw a panel or section and two diagrams for each
+# kind of data (some 7 and 1.3 ms each): past these many the terminal would scroll for
+# minutes and the markdown outgrow any document. JSON and `check` take every kind of
+# data a file may hold.
+REPORT_MAX_DATA = {"text": 500, "markdown": 2_000}
+
+
+def _fits_the_report(file: str, fmt: str, kinds_of_data: int) -> None:
+    limit = REPORT_MAX_DATA.get(fmt)
+    if limit is not None and kinds_of_data > limit:
+        from ..errors import InputError, Location
+
+        fail(
+            InputError.single(
+                f"too many kinds of data for the {fmt} report",
+                Location("<stdin>" if file == "-" else file, path="data"),
+                expected=f"at most {limit}; use --format json, or distadvisor check",
+                found=str(kinds_of_data),
+            )
+        )
 
 
 class Format(StrEnum):
@@ -70,6 +92,7 @@ def advise(
     result = check_one(file, run, explain=fmt is Format.markdown)
     rec, req = result.recommendation, result.requirements
     assert rec is not None and req is not None
+    _fits_the_report(file, fmt.value, len(rec.entities))  # before anything is written
     if scaffold_dir is not None:
         from ..scaffold import plan, specs
 

@@ -9,9 +9,11 @@ those nodes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import canvas, cluster
 
@@ -33,7 +35,16 @@ def _ordinal(i: int) -> str:
 
 
 def _point(hash_name: str, data: str) -> bytes:
-    return hashlib.new(hash_name, data.encode(), usedforsecurity=False).digest()
+    digest: bytes = _hasher(hash_name)(data.encode(), usedforsecurity=False).digest()
+    return digest
+
+
+@functools.cache
+def _hasher(hash_name: str) -> Callable[..., Any]:
+    """The hash's own constructor, found once: `hashlib.new` looks it up on every call,
+    which was most of the cost of a report with many kinds of data (a ring each)."""
+    own = getattr(hashlib, hash_name, None)
+    return own if callable(own) else functools.partial(hashlib.new, hash_name)
 
 
 def walk(nodes: Sequence[str], key: str, replicas: int, *, hash_name: str = DEFAULT_HASH,

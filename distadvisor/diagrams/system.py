@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ..errors import InputError, Location, did_you_mean
-from ..model.requirements import Requirements
+from ..model.requirements import Entity, Requirements
 from ..recommendation import EntityAdvice, Recommendation
 from . import breaker, canvas, cap, partitioning, replication, saga
 
@@ -34,11 +34,22 @@ class Style(NamedTuple):
     ascii: bool = False
 
 
+# The kinds of data of the last requirements drawn, by name: a report draws every kind
+# of data of one file in turn, and a search through the list for each made it quadratic.
+_BY_NAME: list[tuple[Requirements, dict[str, Entity]]] = []
+
+
+def _entity(req: Requirements, name: str) -> Entity | None:
+    if not _BY_NAME or _BY_NAME[0][0] is not req:
+        _BY_NAME[:] = [(req, {e.name: e for e in req.data})]
+    return _BY_NAME[0][1].get(name)
+
+
 def entity_diagrams(advice: EntityAdvice, req: Requirements | None, style: Style,
                     kinds: Sequence[str] = ("replication", "partitioning")) -> list[Diagram]:
     """Replication and partitioning of one kind of data."""
     c = advice.conclusions
-    entity = next((e for e in req.data if e.name == advice.name), None) if req else None
+    entity = _entity(req, advice.name) if req else None
     regions = req.deployment.regions if req else 1
     residency = entity.residency if entity else ()
     out = []

@@ -16,6 +16,7 @@ a checked condition evaluates on every valid document without raising.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -76,6 +77,14 @@ _TOKEN = re.compile(
 )
 _KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
 
+# Bounds for rule files from elsewhere (a shared policy folder): generous for any real
+# rule (the shipped ones use at most ~40 tokens), small enough that no expression can
+# exhaust the parser's recursion or build numbers too large to print.
+MAX_TOKENS = 200
+MAX_NESTING = 20
+MAX_NUMBER_DIGITS = 15
+MAX_STRING = 200
+
 
 class _Token(NamedTuple):
     kind: str
@@ -99,6 +108,12 @@ def _tokenize(text: str) -> list[_Token]:
         if kind == "name" and value in _KEYWORDS:
             kind = "keyword"
         tokens.append(_Token(kind, value, column))
+        if len(tokens) > MAX_TOKENS:
+            raise ConditionError(f"expression too long: more than {MAX_TOKENS} terms", column)
+        if kind == "number" and len(value.replace(".", "")) > MAX_NUMBER_DIGITS:
+            raise ConditionError(f"number longer than {MAX_NUMBER_DIGITS} digits", column)
+        if kind == "string" and len(value) > MAX_STRING + 2:
+            raise ConditionError(f"string longer than {MAX_STRING} characters", column)
         pos = match.end()
     tokens.append(_Token("end", "", len(text) + 1))
     return tokens
@@ -263,14 +278,18 @@ def _arith(op: str, left: Any, right: Any) -> Any:
         return None
     try:
         if op == "+":
-            return left + right
-        if op == "-":
-            return left - right
-        if op == "*":
-            return left * right
-        return None if right == 0 else left / right
+            result = left + right
+        elif op == "-":
+            result = left - right
+        elif op == "*":
+            result = left * right
+        else:
+            result = None if right == 0 else left / right
     except OverflowError:  # a product or quotient beyond a float: no value
         return None
+    if isinstance(result, float) and not math.isfinite(result):
+        return None  # float arithmetic overflows to an infinity without raising
+    return result
 
 
 @dataclass(eq=False, repr=False)
@@ -311,6 +330,7 @@ class _Parser:
         self.pos = 0
         self.schema = schema
         self.functions = functions
+        self.depth = 0  # open parentheses, brackets and calls
 
     @property
     def current(self) -> _Token:
@@ -323,6 +343,11 @@ class _Parser:
             raise ConditionError(f"expected {text!r}, found {found}", token.column)
         self.pos += 1
         return token
+
+    def enter(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ConditionError(f"expression nests deeper than {MAX_NESTING} levels", token.column)
 
     def parse(self) -> Expr:
         expr = self.logic()
@@ -386,16 +411,20 @@ class _Parser:
         if token.kind == "keyword" and token.text == "null":
             return Literal(None, Type("null", nullable=True))
         if token.text == "(":
+            self.enter(token)
             inner = self.logic()
             self.take(")")
+            self.depth -= 1
             return inner
         if token.text == "[":
+            self.enter(token)
             items: list[Expr] = []
             while self.current.text != "]":
                 items.append(self.sum())
                 if self.current.text != "]":
                     self.take(",")
             self.take("]")
+            self.depth -= 1
             return ListExpr(items)
         if token.text == "-":
             operand = self.atom()
@@ -413,13 +442,14 @@ class _Parser:
         if function is None:
             known = ", ".join(sorted(self.functions))
             raise ConditionError(f"unknown function '{name.text}' (known: {known})", name.column)
-        self.take("(")
+        self.enter(self.take("("))
         args: list[Expr] = []
         while self.current.text != ")":
             args.append(self.logic())
             if self.current.text != ")":
                 self.take(",")
         self.take(")")
+        self.depth -= 1
         if len(args) != len(function.params):
             raise ConditionError(
                 f"'{name.text}' takes {len(function.params)} arguments, got {len(args)}",

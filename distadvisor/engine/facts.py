@@ -274,8 +274,12 @@ def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
             }
             yield Subject(scope, entity.name, f"data[{i}]", facts)
     elif scope == "service":
+        callers_of: dict[str, list[str]] = {}  # one pass over the graph, not one per service
+        for caller in req.services:
+            for callee in caller.calls:
+                callers_of.setdefault(callee, []).append(caller.name)
         for i, (service, path, declared) in enumerate(_services(req)):
-            callers = [s.name for s in req.services if service.name in s.calls]
+            callers = list(callers_of.get(service.name, ()))
             facts = system | _section_facts("service", service)
             facts |= {"service.callers": callers, "service.index": i, "service.declared": declared}
             yield Subject(scope, service.name, path, facts)

@@ -1,7 +1,9 @@
 """Pure functions the rules call by name: quorum sizes, availability, round trips.
 
 The arithmetic lives here, tested on its own; which function applies when is decided
-by the rule files. Every function is total: missing inputs give null, never an error.
+by the rule files. Every function is total: missing inputs give null, never an error,
+and so do numbers outside the range a function can work with (an infinity, or a
+replica count no system has) which a rule file from elsewhere may pass.
 """
 
 from __future__ import annotations
@@ -22,8 +24,27 @@ from .slots import QUORUM
 _MAJORITY_WRITES = ("consensus", "leader-follower-sync", "leaderless")
 _SINGLE_ACK_WRITES = ("leader-follower-async", "multi-leader")
 
+# The largest node, replica or region count a function accepts: far beyond any cluster
+# (the requirements allow 50 node failures and 100 regions), small enough that the
+# sums below stay cheap and every result prints.
+MAX_COUNT = 1_000
 
-def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int]:
+
+def _count(value: Any) -> int | None:
+    """A count between 0 and MAX_COUNT as an int, or None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or not 0 <= value <= MAX_COUNT:
+        return None
+    return int(value)
+
+
+# Regions a round trip is computed over: the requirements model's own maximum (a rule
+# file could pass a longer literal list; the cost grows with its square).
+MAX_REGIONS = 100
+
+
+def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int] | None:
     """Replica count n, write quorum w and read quorum r for surviving `failures` nodes.
 
     n = 2f + 1 keeps a majority (f + 1) alive after f failures, so majority writes stay
@@ -34,7 +55,11 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int]:
     may be stale. Only leaderless reads that must meet the latest write ask
     r = n - w + 1 replicas (w + r > n).
     """
-    f = max(0, int(failures))
+    if isinstance(failures, int | float) and failures < 0:
+        failures = 0
+    f = _count(failures)
+    if f is None:
+        return None
     if replication == "chain":
         n = f + 1
         return {"n": n, "w": n, "r": 1}
@@ -49,9 +74,10 @@ def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
 
     Terms are summed in log space, so a large replica count cannot overflow a float.
     """
-    if replicas is None or needed is None or node_pct is None:
+    n, k = _count(replicas), _count(needed)
+    if n is None or k is None or not isinstance(node_pct, int | float):
         return None
-    n, k, p = int(replicas), int(needed), float(node_pct) / 100.0
+    p = float(node_pct) / 100.0
     if k <= 0:
         return 100.0
     if k > n or not 0.0 <= p <= 1.0:
@@ -79,8 +105,8 @@ def _majority_round_trips(
     have no round trip: None.
     """
     if not names:
-        return None if int(count) >= 2 else [0.0]
-    regions = list(names)
+        return None if isinstance(count, int | float) and count >= 2 else [0.0]
+    regions = list(dict.fromkeys(str(name) for name in names))[:MAX_REGIONS]
     if len(regions) < 2:
         return [0.0]
     others_needed = len(regions) // 2  # a majority, counting the region's own vote
@@ -124,7 +150,8 @@ def write_availability_pct(
     regions, else they share one region; over each region's zones unless they may share
     a zone. A scheme with a leader also loses each failover's pause.
     """
-    if replicas is None or needed is None:
+    counts = _count(replicas), _count(needed), _count(regions)
+    if None in counts:
         return None
     n = max(1, int(replicas))
     spread = failures if zone_survives else failures._replace(zones_per_region=1)
@@ -200,7 +227,7 @@ def _needs(*args: Any) -> Needs:
         size_gb=None if size is None else float(size),
         writes_per_sec=None if writes is None else float(writes),
         region_names=tuple(names or ()),
-        region_count=int(count),
+        region_count=_count(count) or 0,  # a count no deployment has: as good as none
         writes_from=str(writes_from),
         partitioning=str(partitioning),
         mutability=str(mutability),

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from ..errors import InputError, Location, Problem, did_you_mean
 from ..model import yamlsource
+from ..model.requirements import has_control_characters
 from ..model.vocabulary import PATTERNS, SEVERITIES
 from . import parsecache
 from .availability import Failures, load_failures
@@ -277,6 +278,12 @@ class _FileLoader:
                 "a sentence that explains the rule (20 characters or more)",
             )
             message_text = ""
+        elif has_control_characters(message_text):
+            self.problem(
+                (*path, "message"),
+                f"rule '{rule_id}': message contains control characters",
+                "printable text (tabs and newlines allowed)",
+            )
         else:
             try:
                 message = parse_template(message_text.strip(), schema, self.functions)
@@ -286,12 +293,15 @@ class _FileLoader:
         if (
             not isinstance(references, list)
             or not references
-            or not all(isinstance(r, str) and r.strip() for r in references)
+            or not all(
+                isinstance(r, str) and r.strip() and not has_control_characters(r)
+                for r in references
+            )
         ):
             self.problem(
                 (*path, "references"),
                 f"rule '{rule_id}': references missing",
-                "a non-empty list of sources",
+                "a non-empty list of sources, in printable text",
             )
             references = []
         title = raw.get("title", "")

@@ -23,6 +23,11 @@ NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")  # used with fullmatc
 # would reach terminals and documents as they are).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
+# The largest catalogue one file may describe: kinds of data, services and transactions
+# each. The advice grows linearly up to here (bench/bench_scale.py shows the curve);
+# past it a file is refused with a message rather than left to run away.
+MAX_ENTRIES = 10_000
+
 StaleReads = Literal["never", "bounded", "tolerated"]
 Ordering = Literal["none", "per-key", "causal", "total"]
 Conflicts = Literal["reject", "merge", "last-write-wins"]
@@ -62,6 +67,7 @@ def spec(
     exclusive_maximum: bool = False,
     exclusive_minimum: bool = False,
     min_items: int = 0,
+    max_items: int | None = None,
     name: bool = False,
     pattern: str | None = None,
 ) -> dict[str, Any]:
@@ -74,6 +80,7 @@ def spec(
         "exclusive_maximum": exclusive_maximum,
         "exclusive_minimum": exclusive_minimum,
         "min_items": min_items,
+        "max_items": max_items,
         "name": name,
         "pattern": pattern,  # a regular expression the text must contain (JSON Schema's)
     }
@@ -90,6 +97,7 @@ class Deployment:
             minimum=1,
             maximum=100,
             min_items=1,
+            max_items=100,
         ),
     )
     writes_from: WritesFrom = field(
@@ -397,11 +405,17 @@ class Requirements:
     )
     availability: Availability = field(default_factory=Availability, metadata=spec("Availability."))
     data: tuple[Entity, ...] = field(
-        default=(), metadata=spec("Kinds of data, one entry each.", required=True, min_items=1)
+        default=(),
+        metadata=spec(
+            "Kinds of data, one entry each.", required=True, min_items=1, max_items=MAX_ENTRIES
+        ),
     )
-    services: tuple[Service, ...] = field(default=(), metadata=spec("The service graph."))
+    services: tuple[Service, ...] = field(
+        default=(), metadata=spec("The service graph.", max_items=MAX_ENTRIES)
+    )
     transactions: tuple[Transaction, ...] = field(
-        default=(), metadata=spec("Business transactions spanning services.")
+        default=(),
+        metadata=spec("Business transactions spanning services.", max_items=MAX_ENTRIES),
     )
     accept: tuple[Accept, ...] = field(
         default=(), metadata=spec("Findings accepted, each with its reason.")
@@ -589,6 +603,9 @@ class _Validator:
             return self.fail(
                 path, "too few entries", f"at least {meta['min_items']}", f"{len(raw)}"
             )
+        if meta.get("max_items") is not None and len(raw) > meta["max_items"]:
+            self.problem(path, "too many entries", f"at most {meta['max_items']}", f"{len(raw)}")
+            return _INVALID
         item_meta = {"help": meta["help"], "name": item is str}
         items = [self.value(item, item_meta, v, (*path, i)) for i, v in enumerate(raw)]
         if any(v is _INVALID for v in items):
@@ -748,6 +765,12 @@ def from_document(doc: Document) -> Requirements:
     if v.problems or req is None:
         raise InputError(v.problems)
     return req
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether text holds control characters requirement text may not (rule files are
+    held to the same rule: their messages reach the same terminals and reports)."""
+    return _CONTROL.search(text) is not None
 
 
 def load(path: str) -> Requirements:

@@ -45,6 +45,8 @@ def _type(hint: Any, meta: Mapping[str, Any], defs: dict[str, Any]) -> dict[str,
         out: dict[str, Any] = {"type": "array", "items": _type(args[0], item_meta, defs)}
         if meta.get("min_items"):
             out["minItems"] = meta["min_items"]
+        if meta.get("max_items") is not None:
+            out["maxItems"] = meta["max_items"]
         return out
     if dataclasses.is_dataclass(hint):
         name = typing.cast(type, hint).__name__

@@ -8,9 +8,10 @@ expansion so a "billion laughs" document cannot exhaust memory.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
@@ -19,12 +20,19 @@ from ..errors import InputError, Location
 
 PathKey = tuple[str | int, ...]
 
-# Generous for any real requirements or rule file, small enough to stop alias bombs.
-MAX_NODES = 200_000
+# Limits, generous for any real requirements or rule file and applied while reading,
+# so a hostile document stops before it is built: bytes read (standard input too),
+# nodes composed (keys included), values built (aliases and merge keys expanded),
+# nesting depth, and the length of an integer (Python refuses to print one beyond
+# 4,300 digits; no field needs more than a few).
 MAX_BYTES = 10_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 50
+MAX_INT_LENGTH = 1000
 
-# libyaml's safe loader when PyYAML was built with it: the same safe semantics, and
-# several times faster, which start-up feels.
+# libyaml's parser when PyYAML was built with it: the same safe semantics, several
+# times faster, which start-up feels. Its parser keeps its own stack, so deep nesting
+# cannot overflow the C stack; we compose the nodes from its events ourselves.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -42,6 +50,11 @@ def format_path(path: PathKey) -> str:
         else:
             text += f".{part}" if text else part
     return text
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A scalar from the file for a message: quoted (controls escaped) and shortened."""
+    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
 
 
 class Document(NamedTuple):
@@ -68,28 +81,8 @@ _COLLECTION_TAGS: dict[type, str] = {
 }
 
 
-# libyaml recurses on the C stack and crashes the process on very deep nesting; the
-# pure-Python loader raises RecursionError instead, which becomes a message. Deep
-# documents (a generous bound for real files) go to the Python loader.
-_C_LOADER_MAX_DEPTH = 100
-_BRACKETS = re.compile(r"[\[\]{}]")
-_DEEP_INDENT = re.compile(r"^ {200,}", re.M)  # block nesting this deep needs this indent
-
-
-def _loader_for(text: str) -> type:
-    if _DEEP_INDENT.search(text):
-        return yaml.SafeLoader
-    if text.count("[") + text.count("{") <= _C_LOADER_MAX_DEPTH:
-        return _SAFE_LOADER  # too few openers to nest deeply: no need to follow them
-    depth = 0
-    for match in _BRACKETS.finditer(text):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > _C_LOADER_MAX_DEPTH:
-            return yaml.SafeLoader
-    return _SAFE_LOADER
-
-
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -115,6 +108,8 @@ class _Composer:
 
     def value(self, node: yaml.Node, path: PathKey) -> Any:
         self._mark(node, path)
+        if len(path) > MAX_DEPTH:  # aliases can nest what the text does not
+            raise _too_deep(self.source, node.start_mark)
         standard = _COLLECTION_TAGS.get(type(node))
         if standard is not None and node.tag != standard:
             raise InputError.single(
@@ -128,7 +123,33 @@ class _Composer:
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag == _STR_TAG:  # most scalars: no need for the constructor's machinery
             return node.value
-        return self.constructor.construct_object(node, deep=True)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A scalar built by the safe constructor, or a located InputError.
+
+        An explicit tag on a value it cannot describe (`!!timestamp x`, `!!bool maybe`,
+        `!!int 0x`) makes the constructor fail in many ways, none of them an error of
+        its own; an over-long integer could not even be printed in a message.
+        """
+        if node.tag == _INT_TAG and len(node.value) > MAX_INT_LENGTH:
+            raise InputError.single(
+                "number too long",
+                _where(self.source, node.start_mark),
+                expected=f"at most {MAX_INT_LENGTH} characters",
+                found=f"{len(node.value)} characters",
+            )
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError):
+            raise InputError.single(
+                f"cannot read this value as {node.tag.rpartition(':')[2]}",
+                _where(self.source, node.start_mark),
+                expected="a value of the form its tag names, or no tag",
+                found=_shown(node.value),
+            ) from None
 
     def _pairs(self, node: yaml.MappingNode, path: PathKey) -> Iterator[tuple[str, Any]]:
         seen: set[str] = set()
@@ -147,7 +168,9 @@ class _Composer:
         for key, value_node in winners.items():
             yield key, self.value(value_node, (*path, key))
 
-    def _merged(self, node: yaml.MappingNode, path: PathKey) -> list[tuple[yaml.Node, yaml.Node]]:
+    def _merged(
+        self, node: yaml.MappingNode, path: PathKey, depth: int = 0
+    ) -> list[tuple[yaml.Node, yaml.Node]]:
         """The pairs of `node` with its `<<` merge key applied, lowest precedence first.
 
         We apply merge keys ourselves, as the YAML merge-key spec says, rather than rely on
@@ -178,7 +201,9 @@ class _Composer:
                         expected="a mapping, or a list of mappings",
                         found=type(source).__name__.removesuffix("Node").lower(),
                     )
-                for pair in self._merged(source, path):
+                if depth >= MAX_DEPTH:  # a chain of mappings each merging the last
+                    raise _too_deep(self.source, source.start_mark)
+                for pair in self._merged(source, path, depth + 1):
                     self._count(pair[0])  # merged pairs count, so a merge bomb stops early
                     merged.append(pair)
         return merged + own
@@ -186,14 +211,13 @@ class _Composer:
     def _key(self, key_node: yaml.Node, path: PathKey) -> str:
         if key_node.tag == _STR_TAG:
             return str(key_node.value)
-        key = self.constructor.construct_object(key_node, deep=True)
+        # A list or mapping as a key is refused before it is built: an alias there
+        # could expand to any size ("key bombs").
+        key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else key_node
         if not isinstance(key, str):
+            found = "a list or mapping" if key is key_node else type(key).__name__
             raise self._key_error(
-                key_node,
-                path,
-                "mapping key is not a string",
-                expected="a name",
-                found=f"{type(key).__name__} {key!r}",
+                key_node, path, "mapping key is not a string", expected="a name", found=found
             )
         return key
 
@@ -205,14 +229,119 @@ class _Composer:
         return InputError.single(message, where, expected=expected, found=found)
 
 
+def _where(source: str, mark: Any) -> Location:
+    return Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    """The node graph of a one-document stream, built from the parser's events.
+
+    Unlike PyYAML's composer this one counts nodes and nesting as it goes, so a
+    document past a limit stops at the node that crosses it; and it uses no recursion,
+    so no depth of nesting can crash the process. An anchor is defined once its node
+    is complete: an alias inside its own anchor is refused, so no graph has a cycle.
+    """
+    loader = _SAFE_LOADER(text)
+    try:
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # document start
+        root = _compose_document(loader, source)
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise InputError.single(
+                "not valid YAML: more than one document",
+                _where(source, loader.peek_event().start_mark),
+                expected="one document (no second '---')",
+            )
+        return root
+    finally:
+        loader.dispose()
+
+
+def _compose_document(loader: Any, source: str) -> yaml.Node:
+    anchors: dict[str, yaml.Node] = {}
+    # Open collections: the node, its anchor, and (in a mapping) a key awaiting its value.
+    open_nodes: list[tuple[yaml.Node, str | None, list[yaml.Node]]] = []
+    count = 0
+    while True:
+        event = loader.get_event()
+        start: Any = event.start_mark  # libyaml's marks or PyYAML's: the same fields
+        end: Any = event.end_mark
+        node: yaml.Node
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise InputError.single(
+                    f"undefined alias *{_shown(str(event.anchor))}",
+                    _where(source, start),
+                    expected="an alias to an anchor (&name) defined before it, outside it",
+                )
+            node = anchors[event.anchor]
+            count += 1
+        elif isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            count += 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            kind = (
+                yaml.SequenceNode
+                if isinstance(event, yaml.SequenceStartEvent)
+                else yaml.MappingNode
+            )
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(kind, None, event.implicit)
+            collection = kind(tag, [], start, None, flow_style=event.flow_style)
+            open_nodes.append((collection, event.anchor, []))
+            count += 1
+            if len(open_nodes) > MAX_DEPTH:
+                raise _too_deep(source, event.start_mark)
+            if count > MAX_NODES:
+                raise _too_many_nodes(source, event.start_mark)
+            continue
+        else:  # the end of a collection
+            node, anchor, _ = open_nodes.pop()
+            node.end_mark = end
+            if anchor is not None:
+                anchors[anchor] = node
+        if count > MAX_NODES:
+            raise _too_many_nodes(source, event.start_mark)
+        if not open_nodes:
+            return node
+        parent, _, pending = open_nodes[-1]
+        if isinstance(parent, yaml.SequenceNode):
+            parent.value.append(node)
+        elif pending:
+            parent.value.append((pending.pop(), node))
+        else:
+            pending.append(node)
+
+
+def _too_deep(source: str, mark: Any) -> InputError:
+    return InputError.single(
+        "document nests too deeply",
+        _where(source, mark),
+        expected=f"at most {MAX_DEPTH} levels of nesting",
+    )
+
+
+def _too_many_nodes(source: str, mark: Any) -> InputError:
+    return InputError.single(
+        "document too large",
+        _where(source, mark),
+        expected=f"at most {MAX_NODES} nodes, keys included",
+    )
+
+
 def parse(text: str, source: str) -> Document:
     """Parse one YAML document with the safe loader; any failure is an InputError."""
     try:
-        node = yaml.compose(text, Loader=_loader_for(text))
-    except RecursionError:
-        raise InputError.single(
-            "document nests too deeply", Location(source), expected="a flatter document"
-        ) from None
+        node = _compose(text, source)
     except UnicodeEncodeError as exc:  # lone surrogates, e.g. from undecodable stdin
         raise InputError.single(
             "not valid Unicode text",
@@ -221,9 +350,12 @@ def parse(text: str, source: str) -> Document:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
-        raise InputError.single(f"not valid YAML: {exc.problem or exc.context}", where) from None
-    except yaml.YAMLError as exc:  # e.g. a second document in the stream
+        if "nesting depth" in str(exc.problem):  # libyaml's own bound, read ahead of ours
+            raise _too_deep(source, mark) from None
+        raise InputError.single(
+            f"not valid YAML: {exc.problem or exc.context}", _where(source, mark)
+        ) from None
+    except yaml.YAMLError as exc:
         raise InputError.single(f"not valid YAML: {exc}", Location(source)) from None
     if node is None:
         return Document(None, source, {})
@@ -231,52 +363,75 @@ def parse(text: str, source: str) -> Document:
     try:
         data = composer.value(node, ())
     except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
-        raise InputError.single(f"unsupported YAML value: {exc.problem}", where) from None
-    except RecursionError:
         raise InputError.single(
-            "document nests too deeply", Location(source), expected="a flatter document"
+            f"unsupported YAML value: {exc.problem}", _where(source, exc.problem_mark)
         ) from None
     return Document(data, source, composer.marks)
 
 
-def read_text(path: str, *, stdin_text: str | None = None) -> tuple[str, str]:
-    """Read a file (or standard input for `-`); returns (text, name for messages)."""
-    if path == "-":
-        if stdin_text is None:
-            import sys
+def read_text(path: str) -> tuple[str, str]:
+    """Read a file (or standard input for `-`); returns (text, name for messages).
 
-            stdin_text = sys.stdin.read()
-        return stdin_text, "<stdin>"
+    At most MAX_BYTES + 1 bytes are read from any source, so an endless or huge
+    stream stops at the limit; every failure to read is a located InputError.
+    """
+    if path == "-":
+        return _decode(_read_stdin(), "<stdin>"), "<stdin>"
     if not path:
         raise InputError.single("no file given", expected="a file path, or - for standard input")
-    file = Path(path)
     try:
-        if file.exists() and not file.is_dir() and not file.is_file():
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError.single("is a directory", Location(path), expected="a file")
+        if not stat.S_ISREG(mode):
             raise InputError.single(
                 "not a regular file", Location(path), expected="a file (not a device or FIFO)"
             )
-        if file.is_file() and file.stat().st_size > MAX_BYTES:
-            raise InputError.single(
-                "file too large",
-                Location(path),
-                expected=f"at most {MAX_BYTES // 1_000_000} MB",
-                found=f"{file.stat().st_size} bytes",
-            )
-        raw = file.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError.single("file not found", Location(path)) from None
-    except IsADirectoryError:
-        raise InputError.single("is a directory", Location(path), expected="a file") from None
-    except OSError as exc:
-        raise InputError.single(f"cannot read: {exc.strerror}", Location(path)) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        raise InputError.single(f"cannot read: {_reason(exc)}", Location(path)) from None
+    return _decode(raw, path), path
+
+
+def _reason(exc: Exception) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def _read_stdin() -> bytes:
+    """At most MAX_BYTES + 1 bytes of standard input, or an InputError if it is closed."""
+    import sys
+
+    stream = sys.stdin
     try:
-        return raw.decode("utf-8"), path
+        if stream is None:
+            raise ValueError("standard input is closed")
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:  # a text stream without bytes beneath (embedding, tests)
+            return str(stream.read(MAX_BYTES + 1)).encode("utf-8", "surrogatepass")
+        return bytes(buffer.read(MAX_BYTES + 1))
+    except (OSError, ValueError) as exc:
+        raise InputError.single(
+            f"cannot read standard input: {_reason(exc)}", Location("<stdin>")
+        ) from None
+
+
+def _decode(raw: bytes, source: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise InputError.single(
+            "file too large",
+            Location(source),
+            expected=f"at most {MAX_BYTES // 1_000_000} MB",
+            found=f"more than {MAX_BYTES} bytes",
+        )
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError.single(
             "not UTF-8 text",
-            Location(path),
+            Location(source),
             found=f"byte {raw[exc.start]:#04x} at offset {exc.start}",
         ) from None
 

@@ -7,12 +7,14 @@ Which source wins is the flow's business (`questionnaire`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from ..errors import InputError, Location, Problem, did_you_mean
 from ..model import yamlsource
 from ..model.fieldpaths import model_path, parse_path, shape
+from ..model.requirements import MAX_ENTRIES
 from ..model.yamlsource import PathKey, format_path
 from .questions import Question, Questionnaire
 
@@ -25,6 +27,23 @@ class Answer(NamedTuple):
 
 
 Answers = dict[PathKey, Answer]
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _index_problem(text: str, where: Location) -> Problem | None:
+    """A list index past the most entries a list may hold, refused before any list is
+    built to reach it (`data[1000000000]` would fill memory)."""
+    for digits in _INDEX.findall(text):
+        if len(digits) > len(str(MAX_ENTRIES)) or int(digits) >= MAX_ENTRIES:
+            shown = digits if len(digits) <= 20 else f"a number of {len(digits)} digits"
+            return Problem(
+                "list index too large",
+                where,
+                f"an index below {MAX_ENTRIES}, the most entries a list may hold",
+                shown,
+            )
+    return None
 
 
 def _unknown_path(questionnaire: Questionnaire, path: PathKey, where: Location) -> Problem:
@@ -65,8 +84,11 @@ def command_line(questionnaire: Questionnaire, pairs: Sequence[str]) -> Answers:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         where = Location("--data", path=key.strip())
-        path = parse_path(key.strip())
-        if not sep or path is None:
+        too_large = _index_problem(key, where)
+        path = parse_path(key.strip()) if too_large is None else None
+        if too_large is not None:
+            problems.append(too_large)
+        elif not sep or path is None:
             problems.append(Problem("not a field=value pair", where,
                                     "e.g. --data availability.target=99.99", repr(pair)))
         elif path == ("version",):
@@ -114,8 +136,11 @@ def from_file(questionnaire: Questionnaire, doc: yamlsource.Document) -> Answers
                                         repr(value)))
                 return
             for key, item in value.items():
-                sub = parse_path(str(key))
-                if sub is None:
+                too_large = _index_problem(str(key), where)
+                sub = parse_path(str(key)) if too_large is None else None
+                if too_large is not None:
+                    problems.append(too_large)
+                elif sub is None:
                     problems.append(_unknown_path(questionnaire, (*path, str(key)), where))
                 else:
                     walk((*path, *sub), (*raw_path, key), item)

@@ -51,6 +51,11 @@ def _within(problem_path: str, path: str) -> bool:
     return problem_path == path or problem_path.startswith((path + ".", path + "["))
 
 
+def _scope(path: PathKey) -> PathKey:
+    """The list item a path lies in (`("data", 3)`), or `()` for a top-level field."""
+    return path[:2] if len(path) > 1 and isinstance(path[1], int) else ()
+
+
 def describe(problems: Sequence[Problem]) -> str:
     """Problems as one line for a prompt: what, expected, found (no location)."""
     return "; ".join(problem.detail() for problem in problems)
@@ -72,6 +77,7 @@ class _Flow:
         self.missing: list[Problem] = []
         self.invalid: list[Problem] = []
         self.counts: dict[str, int] = {}
+        self.scopes: dict[PathKey, dict[PathKey, None]] = {}  # scope -> its answered paths
 
     # the document and its validation
 
@@ -83,13 +89,29 @@ class _Flow:
         return document
 
     def problems_at(self, path: PathKey, value: Any) -> list[Problem]:
+        """The problems an answer has where it stands, its own scope validated alone.
+
+        Only the top-level answers, or only the answer's list item (placed first in its
+        list), are validated: checking the whole document for every answer made `init`
+        quadratic in the items. Checks across items (unique names) run over the whole
+        document in `finish`, which asks again for what they reject.
+        """
+        scope = _scope(path)
+        rebase = (scope[0], 0) if scope else ()
+        document: dict[str, Any] = {"version": 1}
+        for answered in (*self.scopes.get(scope, ()), path):
+            answer = value if answered == path else self.accepted[answered].value
+            put(document, (*rebase, *answered[len(scope):]), answer)
         try:
-            requirements.from_document(
-                yamlsource.Document(self.document({path: value}), "", {})
-            )
+            requirements.from_document(yamlsource.Document(document, "", {}))
         except InputError as error:
-            where = format_path(path)
-            return [p for p in error.problems if _within(p.location.path, where)]
+            where, local, real = format_path(path), format_path(rebase), format_path(scope)
+            return [
+                p._replace(location=p.location._replace(path=real + p.location.path[len(local):]))
+                for p in error.problems
+                if _within(real + p.location.path[len(local):], where)
+                and p.location.path.startswith(local)
+            ]
         return []
 
     def origin(self, problem: Problem) -> Problem:
@@ -111,7 +133,7 @@ class _Flow:
 
     def accept(self, question: Question, path: PathKey, scope: PathKey, answer: Answer,
                valid: bool) -> None:
-        self.accepted[path] = answer
+        self.keep(path, answer)
         name = ".".join(map(str, question.field))
         key = f"{self.item(scope)}.{name}" if scope else name
         value = answer.value if valid else question.default
@@ -144,6 +166,10 @@ class _Flow:
             return ""
         return (f"not among the {format_path(question.within)} answered: "
                 f"{', '.join(map(str, missing))}; expected some of {', '.join(map(str, names))}")
+
+    def keep(self, path: PathKey, answer: Answer) -> None:
+        self.accepted[path] = answer
+        self.scopes.setdefault(_scope(path), {})[path] = None
 
     def item(self, scope: PathKey) -> str:
         return next(s.item for s in self.questionnaire.sections if s.loop == scope[0])
@@ -397,7 +423,7 @@ class _Flow:
             index = path[1] if len(path) > 1 else 0
             ended = isinstance(index, int) and index >= self.counts.get(str(path[0]), index + 1)
             if shape(path) not in leaves and not ended:  # fields not asked, and version
-                self.accepted[path] = answer
+                self.keep(path, answer)
         if self.missing:
             raise InputError(self.missing + self.invalid)
         while True:
