@@ -151,6 +151,39 @@ def test_scaffold_docstring_carries_the_drawn_diagram() -> None:
         assert indented in module
 
 
+@pytest.mark.parametrize(
+    ("pattern", "options", "facts"),
+    [
+        ("retry-backoff", {"max_attempts": 4, "base_delay": 0.5, "max_delay": 1.5},
+         ["attempt 3 --retryable error--> wait random 0 .. 1.5 s",
+          "attempt 4 --retryable error--> raise the last error", "0.1 x calls + 3"]),
+        ("retry-backoff", {"jitter": "decorrelated", "budget_ratio": 0, "timeout": 2},
+         ["wait random 0.1 .. 0.3 s", "deadline 2 s from its start"]),
+        ("timeout", {"timeout": 0.25}, ["0.25 s"]),
+        ("bulkhead", {"dependencies": "inventory,payments", "max_concurrent": 4},
+         ["[<= 4 run] --> inventory", "[<= 4 run] --> payments"]),
+        ("rate-limiter", {"rate": 2.5, "burst": 7, "backend": "redis"},
+         ["up to 7 at once, refilled 2.5/s", "in Redis"]),
+        ("idempotency-key", {"wait": 3}, ["wait <= 3 s", "IdempotencyKeyReusedError"]),
+        ("outbox", {"store": "postgresql", "batch_size": 25},
+         ["SKIP LOCKED", "up to 25 per round"]),
+        ("cache-aside", {"ttl": 30, "jitter": 0.5, "negative_ttl": 0},
+         ["15 .. 30 s", "None (not found) is not cached"]),
+    ],
+)
+def test_resilience_scaffolds_draw_their_options(
+    pattern: str, options: dict[str, object], facts: list[str]
+) -> None:
+    spec = load_patterns()[pattern]
+    resolved = resolve_options(spec, options)
+    drawn = scaffolds.draw(pattern, "DocName", resolved)
+    assert all(line.isascii() and len(line) <= scaffolds.WIDTH for line in drawn.splitlines())
+    for fact in facts:
+        assert fact in drawn, fact
+    module = render(spec, "DocName", resolved)[f"{snake_case('DocName')}.py"]
+    assert drawn.splitlines()[0] in module
+
+
 def test_breaker_picture_carries_the_thresholds() -> None:
     drawn = breaker.draw(breaker_options(failure_threshold=9, recovery_timeout=12.5,
                                          success_threshold=4, half_open_max_calls=2))

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import requirements_from
 from typer.testing import Result
 
 from distadvisor.errors import InputError
 from distadvisor.resources import templates_dir
-from distadvisor.scaffold.plan import camel_case
+from distadvisor.scaffold.plan import camel_case, hop_timeouts
 from distadvisor.scaffold.specs import load_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,17 @@ EXPECTED = {
     "_order_platform_breaker_base.py", "order_platform_breaker.py",
     "test_order_platform_breaker.py",
     "place_order_saga.py", "test_place_order_saga.py",
+    "order_platform_retry.py", "test_order_platform_retry.py",
+    "order_platform_idempotency.py", "test_order_platform_idempotency.py",
+    "order_platform_outbox.py", "test_order_platform_outbox.py",
+    *(f"{prefix}{service}_timeout.py" for prefix in ("", "test_") for service in (
+        "orders", "catalog", "inventory", "payments", "shipping", "payment_provider",
+        "carrier_api",
+    )),
+    *(f"{prefix}{service}_bulkhead.py" for prefix in ("", "test_")
+      for service in ("orders", "storefront")),
+    *(f"{prefix}{service}_rate_limiter.py" for prefix in ("", "test_")
+      for service in ("payment_provider", "carrier_api")),
 }
 
 
@@ -33,6 +45,15 @@ def test_writes_each_scaffolded_pattern_once(cli: CLI, tmp_path: Path) -> None:
     # The saga's steps come from the transaction in the requirements.
     assert "--steps reserve_inventory,charge_payment,ship_order" in saga
     assert "class PlaceOrderSaga" in saga
+    # Each hop's timeout is its share of the 200 ms budget down the call graph:
+    # storefront calls two services, orders three.
+    assert "--timeout 0.1 " in (tmp_path / "orders_timeout.py").read_text()
+    assert "--timeout 0.033 " in (tmp_path / "payment_provider_timeout.py").read_text()
+    # Retries end within the system's latency budget.
+    assert "--timeout 0.2 " in (tmp_path / "order_platform_retry.py").read_text()
+    # A bulkhead compartment for each service a service calls.
+    bulkhead = (tmp_path / "orders_bulkhead.py").read_text()
+    assert "--dependencies inventory,payments,shipping" in bulkhead
 
 
 def test_dry_run_writes_nothing(cli: CLI, tmp_path: Path) -> None:
@@ -123,3 +144,36 @@ def test_keyword_steps_become_identifiers(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert cli("advise", str(req), "--format", "json", "--scaffold", str(out)).exit_code == 0
     assert "--steps class_,def_,import_" in (out / "t_saga.py").read_text()
+
+
+def test_hop_timeouts_share_the_budget_down_the_call_graph() -> None:
+    req = requirements_from({
+        "data": [{"name": "orders"}],
+        "latency_budget_ms": {"read": 40, "write": 120},
+        "services": [
+            {"name": "edge", "calls": ["a", "b", "c"]},
+            {"name": "a", "calls": ["d"]},
+            {"name": "b", "calls": ["d", "a"]},
+            {"name": "d", "calls": ["b"]},  # a cycle back to b
+        ],
+    })
+    assert hop_timeouts(req) == {"edge": 0.12, "a": 0.04, "b": 0.04, "c": 0.04, "d": 0.02}
+
+
+def test_hop_timeouts_need_a_budget() -> None:
+    req = requirements_from({"data": [{"name": "orders"}],
+                             "services": [{"name": "a", "calls": ["b"]}]})
+    assert hop_timeouts(req) == {}
+
+
+def test_a_cache_lives_no_longer_than_the_staleness_bound(cli: CLI, tmp_path: Path) -> None:
+    req = tmp_path / "req.yaml"
+    req.write_text(
+        "version: 1\nsystem: shop\nworkload: {reads_per_sec: 100000, writes_per_sec: 100}\n"
+        "data:\n  - {name: prices, stale_reads: bounded, max_staleness_s: 2.5,"
+        " read_write_ratio: 40, access: point}\n"
+    )
+    out = tmp_path / "out"
+    result = cli("advise", str(req), "--format", "json", "--scaffold", str(out))
+    assert result.exit_code == 0, result.output
+    assert "--ttl 2.5 " in (out / "prices_cache.py").read_text()

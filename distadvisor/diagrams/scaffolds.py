@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import breaker, canvas, cluster, partitioning, saga
+from . import breaker, canvas, cluster, partitioning, resilience, saga
 
 WIDTH = 80
 # The example a ring scaffold draws: it is not tied to any data yet.
@@ -31,6 +31,20 @@ def draw(pattern: str, class_name: str, options: Mapping[str, object]) -> str:
     """The pattern's diagram for these resolved options; "" for a pattern without one."""
     if pattern == "circuit-breaker":
         return breaker.draw(options, width=WIDTH, ascii=True)
+    if pattern == "retry-backoff":
+        return resilience.retry(options, width=WIDTH)
+    if pattern == "bulkhead":
+        return resilience.bulkhead(class_name, options, width=WIDTH)
+    if pattern == "rate-limiter":
+        return resilience.rate_limiter(options, width=WIDTH)
+    if pattern == "idempotency-key":
+        return resilience.idempotency(options, width=WIDTH)
+    if pattern == "outbox":
+        return resilience.outbox(options, width=WIDTH)
+    if pattern == "cache-aside":
+        return resilience.cache_aside(options, width=WIDTH)
+    if pattern == "timeout":
+        return resilience.timeout(options, width=WIDTH)
     if pattern == "saga":
         steps = options["steps"]
         assert isinstance(steps, tuple)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +50,65 @@ def _subject(req: Requirements, path: str) -> object | None:
     return items[index] if index < len(items) else None
 
 
-def _bound_options(spec: PatternSpec, subject: object, where: str) -> dict[str, object]:
+def system_budget(req: Requirements) -> float | None:
+    """The larger of the read and write latency budgets in seconds, if any is set."""
+    budgets = [b for b in (req.latency_budget_ms.read, req.latency_budget_ms.write) if b]
+    return max(round(max(budgets) / 1000, 3), 0.001) if budgets else None
+
+
+def hop_timeouts(req: Requirements) -> dict[str, float]:
+    """Seconds each service may take when it is called, from the latency budget.
+
+    A service nothing calls gets the larger of the read and write budgets (the
+    slowest answer the system promises); a caller with T seconds that calls k
+    services gives each T / k, since its calls may run one after another. Shares
+    flow one hop deeper at a time (breadth first), and a service called from
+    several callers one hop above it gets the smallest share; calls sideways or
+    back up the graph (cycles) take no share. Empty without a budget.
+    """
+    budget = system_budget(req)
+    calls = {service.name: service.calls for service in req.services}
+    called = {name for targets in calls.values() for name in targets}
+    entries = [name for name in calls if name not in called]
+    if budget is None:
+        return {}
+    depth = dict.fromkeys(entries, 0)
+    shares = dict.fromkeys(entries, budget)
+    order = deque(entries)
+    while order:
+        caller = order.popleft()
+        targets = calls.get(caller, ())
+        for target in targets:
+            if target not in depth:
+                depth[target] = depth[caller] + 1
+                order.append(target)
+            if depth[target] == depth[caller] + 1:
+                share = shares[caller] / len(targets)
+                shares[target] = min(shares.get(target, share), share)
+    return {name: max(round(seconds, 3), 0.001) for name, seconds in shares.items()}
+
+
+# Values an `advise.options` entry may name that no requirements field holds: each
+# is worked out from the whole requirements for one subject (None: keep the default).
+_DERIVED: dict[str, Callable[[Requirements, object], object]] = {
+    "hop_timeout_s": lambda req, subject: hop_timeouts(req).get(getattr(subject, "name", "")),
+    # Retries of a request end within the slowest answer the system promises.
+    "system_budget_s": lambda req, subject: system_budget(req),
+    # A cached copy may be as old as the data's staleness bound, never older.
+    "cache_ttl_s": lambda req, subject: getattr(subject, "max_staleness_s", None),
+}
+
+
+def _bound_options(
+    spec: PatternSpec, subject: object, where: str, req: Requirements
+) -> dict[str, object]:
     raw: dict[str, object] = {}
     for option, field in spec.advise.options:
+        if field in _DERIVED:
+            derived = _DERIVED[field](req, subject)
+            if derived is not None:
+                raw[option] = derived
+            continue
         if subject is None or not hasattr(subject, field):
             raise InputError.single(
                 f"pattern {spec.pattern!r} takes {option!r} from {field!r}, which {where} lacks",
@@ -103,7 +160,7 @@ def plan(
         except InputError as error:
             raise InputError([p._replace(location=Location(path=advice.path or "system"))
                               for p in error.problems]) from None
-        options = _bound_options(spec, subject, advice.path or rec.system)
+        options = _bound_options(spec, subject, advice.path or rec.system, req)
         planned[class_name] = Planned(spec, class_name, options, f"{advice.pattern} for "
                                       f"{advice.subject}")
     return list(planned.values())
