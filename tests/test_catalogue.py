@@ -61,7 +61,8 @@ SETS = (("us-east-1", "us-east-2", "us-west-2"), ("eu-west-1", "eu-west-2", "eu-
 def _needs_for(store: Store, level: Level, deployment: str, **changes: Any) -> Needs:
     """Needs that `level` of `store` meets in every respect, in that deployment shape."""
     if deployment == "multi-region-sync":
-        replication = "consensus"
+        # Consensus across regions, or a synchronous standby in another region.
+        replication = "consensus" if "consensus" in level.replication else level.replication[0]
     elif deployment == "multi-writer":
         replication = next(r for r in level.replication if r in ("multi-leader", "leaderless"))
     elif deployment == "single-region":
@@ -86,6 +87,7 @@ def _needs_for(store: Store, level: Level, deployment: str, **changes: Any) -> N
         region_count=regions,
         writes_from="all-regions" if deployment == "multi-writer" else "one-region",
         partitioning="none",
+        region_loss_safe=deployment == "multi-region-sync",
     )
     return needs._replace(**changes)
 
@@ -94,6 +96,8 @@ def _past_and_within(limit: Limit) -> tuple[dict[str, Any], dict[str, Any]] | No
     """Needs changes that put the data past the limit, and ones that keep it within."""
     if limit.kind == "max_size_gb":
         return {"size_gb": limit.value * 2}, {"size_gb": limit.value / 2}
+    if limit.kind == "not_system_of_record":
+        return {"audit_trail": True}, {"audit_trail": False}
     if limit.kind == "max_writes_per_sec":
         return {"writes_per_sec": limit.value * 2}, {"writes_per_sec": limit.value / 2}
     if limit.kind == "max_key_writes_per_sec":
@@ -307,11 +311,13 @@ def test_money_is_never_sent_to_single_key_stores(catalogue: Catalogue) -> None:
 def test_isolation_settings_name_each_offered_store_s_setting(catalogue: Catalogue) -> None:
     offered = ["PostgreSQL (x)", "MySQL (InnoDB) (y)", "Unknown (z)"]
     text = isolation_settings(catalogue, offered, "serializable")
-    assert text.startswith("PostgreSQL: SERIALIZABLE")
+    assert text.startswith(" The setting for serializable at each: PostgreSQL: SERIALIZABLE")
     assert "MySQL (InnoDB): SERIALIZABLE, or locking reads" in text
     assert "REPEATABLE READ" in text  # MySQL's default is named as unsafe
     assert "Unknown" not in text
     assert isolation_settings(catalogue, offered, "n/a") == ""
+    # No store offered: no dangling "at each: ." sentence.
+    assert isolation_settings(catalogue, [], "serializable") == ""
 
 
 # --- whole systems ----------------------------------------------------------------------

@@ -36,6 +36,8 @@ ACCESS_PATTERNS = (
     "logs-queues",
     "search",
 )
+# The requirements' access words (data[].access) that the catalogue spells in plural.
+_CATALOGUE_ACCESS = {"counter": "counters", "sorted-set": "sorted-sets", "log": "logs-queues"}
 DEPLOYMENTS = ("single-region", "multi-region-one-writer", "multi-region-sync", "multi-writer")
 TRANSACTIONS = ("none", "single-key", "multi-row")
 LIMIT_KINDS = (
@@ -45,6 +47,7 @@ LIMIT_KINDS = (
     "min_regions",
     "max_regions",
     "region_sets",
+    "not_system_of_record",
     "note",
 )
 # Limits on the regions apply to data that must lose no acknowledged write with a region.
@@ -55,6 +58,8 @@ _STRONGER_REPLICATION = {
     "leader-follower-sync": ("consensus",),
     "chain": ("consensus", "leader-follower-sync"),
 }
+# Schemes that acknowledge a write only once other replicas have it.
+_SYNCHRONOUS = ("consensus", "leader-follower-sync", "chain")
 # Isolation that needs transactions over several rows, not only one conditional write.
 _MULTI_ROW_ISOLATION = ("serializable", "snapshot")
 
@@ -76,13 +81,20 @@ class Needs(NamedTuple):
     partitioning: str  # ranks single-node stores after scale-out ones; never excludes
     mutability: str = "mutable"  # items never rewritten cannot conflict
     hot_keys: bool = False  # a few keys take most of the writes
+    # A region loss must lose no acknowledged write, so a synchronous follower sits in
+    # another region (a cross-region standby, or consensus across regions).
+    region_loss_safe: bool = False
+    # Its history must be kept (audit_trail): only a durable store may hold it.
+    audit_trail: bool = False
 
     @property
     def deployment(self) -> str:
         """The deployment shape the concluded replication asks for."""
         if self.region_count <= 1:
             return "single-region"
-        if self.replication == "consensus":
+        if self.replication == "consensus" or (
+            self.region_loss_safe and self.replication in _STRONGER_REPLICATION
+        ):
             return "multi-region-sync"
         if self.writes_from == "all-regions" and self.replication in ("multi-leader", "leaderless"):
             return "multi-writer"
@@ -127,6 +139,8 @@ class Limit(NamedTuple):
             if figure > self.value:
                 return f"{_number(figure)} {unit} is past {_number(self.value)} {unit}: {self.note}"
             return None
+        if self.kind == "not_system_of_record":
+            return self.note if needs.audit_trail else None
         if self.kind not in _REGION_LIMITS or needs.deployment != "multi-region-sync":
             return None
         count = needs.region_count
@@ -161,14 +175,16 @@ class Level(NamedTuple):
         level_p, level_e = self.pacelc.split("/")
         want_p, want_e = needs.pacelc.split("/")
         replication = (needs.replication, *_STRONGER_REPLICATION.get(needs.replication, ()))
-        # Items written once never see concurrent writes: any scheme and any conflict
-        # handling keeps them (append-only telemetry on a leaderless store).
+        # Items written once never see concurrent writes: any conflict handling keeps
+        # them, and any asynchronous scheme (append-only telemetry on a leaderless
+        # store); a synchronous scheme is still wanted for what it keeps on failover.
         written_once = needs.mutability != "mutable"
+        any_scheme = written_once and needs.replication not in _SYNCHRONOUS
         return (
             needs.consistency in IMPLIES[self.consistency]
             and level_p == want_p
             and (level_e == want_e or want_e == "EL")
-            and (written_once or any(scheme in self.replication for scheme in replication))
+            and (any_scheme or any(scheme in self.replication for scheme in replication))
             and (written_once or needs.conflicts in self.conflicts)
         )
 
@@ -254,7 +270,7 @@ class Catalogue:
         verdicts = [
             _judge(store, i, needs)
             for i, store in enumerate(self.stores)
-            if store.recommend and needs.access in store.access
+            if store.recommend and _CATALOGUE_ACCESS.get(needs.access, needs.access) in store.access
         ]
         fits = [v for v in verdicts if v.level is not None]
         excluded = [v for v in verdicts if v.level is None]
@@ -418,7 +434,7 @@ def _limits(check: _Checker, raw: Any, path: tuple[str | int, ...]) -> tuple[Lim
                 )
                 sets = []
             value = tuple(tuple(s) for s in sets)
-        elif kind != "note":
+        elif kind not in ("note", "not_system_of_record"):
             value = check.get(item, "value", (int, float), at)
         unknown = item.get("unknown_excludes", False) if isinstance(item, dict) else False
         limits.append(

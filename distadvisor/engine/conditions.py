@@ -605,8 +605,11 @@ def _show(value: Any) -> str:
         return ", ".join(_show(v) for v in value) or "none"
     if isinstance(value, dict):
         return ", ".join(f"{k}={_show(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        # Spelled as in a requirements file, not as Python prints it.
+        return "true" if value else "false"
     if value is None:
-        return "unset"
+        return "not given"
     return str(value)
 
 

@@ -126,6 +126,10 @@ def schema_for(scope: str) -> dict[str, Type]:
         schema["entity.read_rate"] = Type("number", nullable=True)
         # Isolation: the data that shares a transaction with this one, both directions.
         schema["entity.transaction_partners"] = LIST
+        # A region loss must lose no acknowledged write of this data (docs/requirements.md).
+        schema["entity.region_loss_safe"] = BOOL
+        # A transaction partner holds money, unique claims or never-stale data.
+        schema["entity.partner_linearizable"] = BOOL
     elif scope == "service":
         schema |= _section_types("service", Service)
         schema |= {"service.callers": LIST, "service.index": NUMBER, "service.declared": BOOL}
@@ -225,6 +229,29 @@ def _transaction_partners(req: Requirements, entity: Entity) -> list[str]:
     ]
 
 
+def _partner_linearizable(req: Requirements, entity: Entity) -> bool:
+    """Whether data updated in one transaction with this one holds money, unique claims
+    or data that is never read stale: the transaction runs in one database under one
+    setting, so this data gets the same guarantee."""
+    partners = set(_transaction_partners(req, entity))
+    return any(
+        other.money or other.unique_claims or other.stale_reads == "never"
+        for other in req.data
+        if other.name in partners
+    )
+
+
+def _region_loss_safe(req: Requirements, entity: Entity) -> bool:
+    """Whether a region loss must lose no acknowledged write of this data: the service
+    survives a region loss with rpo_s 0, or with rpo_s unset for money and unique claims."""
+    availability = req.availability
+    if req.deployment.region_count < 2 or not availability.region_failure_tolerated:
+        return False
+    if availability.rpo_s is None:
+        return entity.money or entity.unique_claims
+    return availability.rpo_s == 0
+
+
 def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
     """The subjects of one scope, in file order, each with its facts."""
     system = _system_facts(req)
@@ -242,6 +269,8 @@ def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
                 "entity.write_rate": writes,
                 "entity.read_rate": reads,
                 "entity.transaction_partners": _transaction_partners(req, entity),
+                "entity.region_loss_safe": _region_loss_safe(req, entity),
+                "entity.partner_linearizable": _partner_linearizable(req, entity),
             }
             yield Subject(scope, entity.name, f"data[{i}]", facts)
     elif scope == "service":

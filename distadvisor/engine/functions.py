@@ -202,18 +202,21 @@ _NEEDS_PARAMS = (
     STRING,  # partitioning (ranking only)
     STRING,  # mutability
     BOOL,  # hot_keys
+    BOOL,  # region_loss_safe
+    BOOL,  # audit_trail
 )
 _NEEDS_DOC = (
     "consistency, pacelc, replication, conflict_resolution, isolation, access, size_gb,"
     " writes_per_sec, region_names, region_count, writes_from, partitioning, mutability,"
-    " hot_keys"
+    " hot_keys, region_loss_safe, audit_trail"
 )
 
 
 def _needs(*args: Any) -> Needs:
     """The arguments of the datastores functions, in their order, as one value."""
     consistency, pacelc, replication, conflicts, isolation, access = (str(a) for a in args[:6])
-    size, writes, names, count, writes_from, partitioning, mutability, hot_keys = args[6:]
+    size, writes, names, count, writes_from, partitioning, mutability, hot_keys = args[6:14]
+    safe, audit_trail = args[14:]
     return Needs(
         consistency=consistency,
         pacelc=pacelc,
@@ -229,12 +232,15 @@ def _needs(*args: Any) -> Needs:
         partitioning=str(partitioning),
         mutability=str(mutability),
         hot_keys=bool(hot_keys),
+        region_loss_safe=bool(safe),
+        audit_trail=bool(audit_trail),
     )
 
 
 def isolation_settings(catalogue: Catalogue, offered: list[str], wanted: str) -> str:
-    """`Store: setting` for each offered store (`Store (level)`) that has a setting for
-    `wanted` isolation; empty when no transaction spans more than one write."""
+    """A sentence (with a leading space) naming `Store: setting` for each offered store
+    (`Store (level)`) that has a setting for `wanted` isolation; empty when no store
+    has one or no transaction spans more than one write."""
     if wanted == "n/a":
         return ""
     settings = []
@@ -243,11 +249,14 @@ def isolation_settings(catalogue: Catalogue, offered: list[str], wanted: str) ->
         setting = store.isolation_setting(wanted) if store else None
         if store is not None and setting is not None:
             settings.append(f"{store.name}: {setting}")
-    return "; ".join(settings)
+    if not settings:
+        return ""
+    return f" The setting for {wanted} at each: {'; '.join(settings)}."
 
 
 def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) -> bool:
-    """Whether the first recommended store splits data by `scheme` itself, so the
+    """Whether the first recommended store splits and routes data itself (a
+    distributed store, whatever its scheme, or one that splits by `scheme`), so the
     application need not route keys; false with no store to rely on."""
     if not datastores:
         return False
@@ -256,7 +265,7 @@ def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) 
         (s for s in catalogue.stores if first == s.name or first.startswith(f"{s.name} (")),
         None,
     )
-    return store is not None and scheme in store.partitioning
+    return store is not None and (store.scale == "distributed" or scheme in store.partitioning)
 
 
 def first_store_notes(catalogue: Catalogue, offered: list[str]) -> str:
