@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..engine import parsecache
-from ..errors import InputError, Problem
+from ..engine.datareader import DataReader
 from ..model.requirements import Requirements
 from ..recommendation import Finding
 from ..resources import rules_dir
@@ -30,17 +30,14 @@ class Thresholds(NamedTuple):
 
 
 def load_thresholds(path: Path | None = None) -> Thresholds:
-    where = path or rules_dir() / "data" / "predictions.yaml"
-    doc = parsecache.load(where)
-    data = doc.data if isinstance(doc.data, dict) else {}
-    share, attempts = data.get("visible_share"), data.get("max_attempts")
-    if not (isinstance(share, float) and 0 < share < 1):
-        raise InputError([Problem("visible_share must be a number between 0 and 1",
-                                  doc.locate(("visible_share",)))])
-    if not (isinstance(attempts, int) and not isinstance(attempts, bool) and attempts >= 1):
-        raise InputError([Problem("max_attempts must be a whole number >= 1",
-                                  doc.locate(("max_attempts",)))])
-    return Thresholds(share, float(attempts))
+    doc = parsecache.load(path or rules_dir() / "data" / "predictions.yaml")
+    read = DataReader(doc)
+    thresholds = Thresholds(
+        read.number(doc.data, "visible_share", (), low=0.5, high=0.999999),
+        read.number(doc.data, "max_attempts", (), low=1, high=1000),
+    )
+    read.done()
+    return thresholds
 
 
 def cheapest_quorum(
