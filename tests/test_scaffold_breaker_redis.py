@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -196,3 +197,60 @@ def test_a_trip_in_one_process_opens_the_circuit_in_all(folder: Path, redis_url:
         cleanup(redis_url, prefix)
     assert [r["rejected"] for r in results] == [THREADS] * PROCESSES
     assert [r["admitted"] for r in results] == [0] * PROCESSES
+
+
+def test_no_call_slips_through_while_another_thread_asks_redis_to_admit(
+    folder: Path, redis_url: str
+) -> None:
+    """While one thread turns a stale closed view into a shared verdict, another thread's
+    call must wait for it, not run as if the circuit were still closed."""
+    prefix = f"chaos:{uuid.uuid4().hex}"
+    try:
+        trip(shared_breaker(folder, redis_url, prefix))
+        time.sleep(0.35)  # the recovery timeout: the next admit takes a trial permit
+        sys.path.insert(0, str(folder))
+        try:
+            import chaos_breaker
+        finally:
+            sys.path.remove(str(folder))
+        asking, answer = threading.Event(), threading.Event()
+
+        class SlowState(chaos_breaker.RedisBreakerState):  # type: ignore[misc, name-defined]
+            def admit(self, recovery_timeout: float, permits: int) -> Any:
+                asking.set()
+                answer.wait(10)
+                return super().admit(recovery_timeout, permits)
+
+        state = SlowState(redis_url, key_prefix=prefix, sync_interval=60)
+        breaker = chaos_breaker.ChaosBreaker(state=state, half_open_max_calls=1)
+        ran: list[str] = []
+        hang = threading.Event()
+
+        def trial() -> str:
+            ran.append("trial")
+            hang.wait(10)
+            return "ok"
+
+        first = threading.Thread(target=lambda: breaker.call(trial))
+        first.start()
+        assert asking.wait(10)
+        outcomes: list[str] = []
+
+        def second() -> None:
+            try:
+                breaker.call(lambda: ran.append("second"))
+            except chaos_breaker.CircuitOpenError as exc:
+                outcomes.append(exc.state)
+
+        other = threading.Thread(target=second)
+        other.start()
+        time.sleep(0.2)
+        assert ran == []  # the second call waits for the verdict
+        answer.set()
+        other.join(10)
+        hang.set()
+        first.join(10)
+        assert ran == ["trial"]
+        assert outcomes == ["half_open"]
+    finally:
+        cleanup(redis_url, prefix)
