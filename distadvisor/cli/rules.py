@@ -146,10 +146,13 @@ def rules_test(
     from ..engine import fixtures
     from ..render.escape import terminal
     from ..resources import rules_dir
+    from ..simulate.findings import facts
+    from ..simulate.predict import predict
 
     target = folder or rules_dir()
     ruleset = guard(lambda: load_ruleset([folder] if folder else None))
-    reports = guard(lambda: list(fixtures.run_folder(target, ruleset)))
+    reports = guard(lambda: list(fixtures.run_folder(
+        target, ruleset, lambda rec, req: facts(predict(rec, req, ruleset=ruleset)))))
     passed = failed = 0
     for report in reports:
         for outcome in report.outcomes:
