@@ -99,6 +99,7 @@ def rules_show(
         f"  defined at: {rule.source}",
         f"  when:       {rule.when_source or '(always: the fallback)'}",
         f"  concludes:  {rule.outcome_text()}",
+        *(["  runs in:    distadvisor simulate (it reads predictions)"] if rule.predicted else []),
         f"  message:    {rule.message_source}",
         "  references:",
         *(f"    - {ref}" for ref in rule.references),
