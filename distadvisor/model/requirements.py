@@ -363,6 +363,13 @@ class Transaction:
     services: tuple[str, ...] = field(
         default=(), metadata=spec("Services the steps run in.", required=True, min_items=1)
     )
+    read_only_services: tuple[str, ...] = field(
+        default=(),
+        metadata=spec(
+            "Services of `services` whose steps only read (change no state) in this"
+            " transaction: they need no compensation, outbox or saga step."
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -672,6 +679,16 @@ def _cross_checks(v: _Validator, req: Requirements) -> None:
                 v.problem(("services", i, "calls", j), f"service '{callee}' calls itself")
     for i, txn in enumerate(req.transactions):
         _check_unique(v, list(txn.steps), ("transactions", i, "steps"), "step")
+        _check_unique(v, list(txn.read_only_services), ("transactions", i, "read_only_services"),
+                      "read-only service")
+        for j, name in enumerate(txn.read_only_services):
+            if name not in txn.services:
+                v.problem(
+                    ("transactions", i, "read_only_services", j),
+                    f"'{name}' is not a service of this transaction",
+                    "a name in its services",
+                    hint=did_you_mean(name, list(dict.fromkeys(txn.services))),
+                )
     for i, entity in enumerate(req.data):
         if entity.design is not None:
             _check_design(v, entity.design, ("data", i, "design"))
