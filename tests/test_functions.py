@@ -13,8 +13,8 @@ from distadvisor.engine import availability as avail
 from distadvisor.engine import rules
 from distadvisor.engine.availability import load_failures
 from distadvisor.engine.functions import (
-    best_write_availability_pct,
     availability_pct,
+    best_write_availability_pct,
     leader_round_trip_ms,
     quorum,
     round_trip_ms,
