@@ -27,6 +27,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # each. The advice grows linearly up to here (bench/bench_scale.py shows the curve);
 # past it a file is refused with a message rather than left to run away.
 MAX_ENTRIES = 10_000
+# The most simultaneous node failures a requirements file may ask to survive.
+MAX_NODE_FAILURES = 50
 
 StaleReads = Literal["never", "bounded", "tolerated"]
 Ordering = Literal["none", "per-key", "causal", "total"]
@@ -163,7 +165,9 @@ class Availability:
     node_failures_tolerated: int = field(
         default=1,
         metadata=spec(
-            "Simultaneous node failures the system must survive (0 to 50).", minimum=0, maximum=50
+            f"Simultaneous node failures the system must survive (0 to {MAX_NODE_FAILURES}).",
+            minimum=0,
+            maximum=MAX_NODE_FAILURES,
         ),
     )
     region_failure_tolerated: bool = field(
