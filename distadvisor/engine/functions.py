@@ -50,10 +50,9 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int] |
     n = 2f + 1 keeps a majority (f + 1) alive after f failures, so majority writes stay
     possible and every acknowledged write survives on at least one node. A chain
     replicates to every node, so f + 1 nodes suffice and its tail serves reads.
-    A scheme with a leader reads one replica: the leader under a lease when the read
-    must be current (the lease was granted by a write quorum), any follower when it
-    may be stale. Only leaderless reads that must meet the latest write ask
-    r = n - w + 1 replicas (w + r > n).
+    A read that must meet the latest write (`intersect`) is confirmed by
+    r = n - w + 1 replicas, so w + r > n: with a leader, the majority that confirms
+    it still leads (ReadIndex); without one, the replicas asked. Other reads ask one.
     """
     if isinstance(failures, int | float) and failures < 0:
         failures = 0
@@ -65,8 +64,7 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int] |
         return {"n": n, "w": n, "r": 1}
     n = 2 * f + 1
     w = 1 if replication in _SINGLE_ACK_WRITES else f + 1
-    r = n - w + 1 if intersect and replication == "leaderless" else 1
-    return {"n": n, "w": w, "r": r}
+    return {"n": n, "w": w, "r": n - w + 1 if intersect else 1}
 
 
 def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
