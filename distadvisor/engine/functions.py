@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..model.vocabulary import REPLICATION
 from .availability import Failures
 from .availability import predict as predict_availability
 from .catalogue import Catalogue, Needs, Store
@@ -305,6 +306,13 @@ def build(
             lambda *args: write_availability_pct(failures, *args),
             "write_availability_pct(replication, n, w, zone_survives, spans_regions,"
             " regions): percent of the time writes are accepted.",
+        ),
+        "failover_s": Function(
+            (Type("string", REPLICATION),),
+            NUMBER,
+            lambda replication: failures.failover_s[replication],
+            "failover_s(replication): seconds of write unavailability while the scheme"
+            " replaces a lost leader (rules/data/failures.yaml).",
         ),
         "len": Function((LIST,), NUMBER, lambda items: len(items or ()), "Number of items."),
         "missing": Function(
