@@ -135,6 +135,7 @@ def test_more_replicas_never_hurt_a_majority(f: int, p: float) -> None:
 NETWORK = NetworkTable(
     {frozenset(("a", "b")): 10.0, frozenset(("a", "c")): 100.0, frozenset(("b", "c")): 80.0},
     {"a": (0.0, 0.0), "b": (0.0, 1.0), "c": (0.0, 10.0), "d": (0.0, 90.0)},
+    {"a": "aws", "b": "aws", "c": "gcp", "d": "azure"},
     200.0,
     1.0,
     "test",

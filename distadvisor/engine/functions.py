@@ -211,8 +211,9 @@ _NEEDS_DOC = (
 )
 
 
-def _needs(*args: Any) -> Needs:
-    """The arguments of the datastores functions, in their order, as one value."""
+def _needs(network: NetworkTable, *args: Any) -> Needs:
+    """The arguments of the datastores functions, in their order, as one value; the
+    regions' providers come from the network table."""
     consistency, pacelc, replication, conflicts, isolation, access = (str(a) for a in args[:6])
     size, writes, names, count, writes_from, partitioning, mutability, hot_keys = args[6:14]
     safe, audit_trail = args[14:]
@@ -226,6 +227,7 @@ def _needs(*args: Any) -> Needs:
         size_gb=None if size is None else float(size),
         writes_per_sec=None if writes is None else float(writes),
         region_names=tuple(names or ()),
+        clouds=tuple(sorted(network.clouds_of(names or ()))),
         region_count=_count(count) or 0,  # a count no deployment has: as good as none
         writes_from=str(writes_from),
         partitioning=str(partitioning),
@@ -349,14 +351,14 @@ def build(
         "datastores": Function(
             _NEEDS_PARAMS,
             LIST,
-            lambda *args: list(catalogue.select(_needs(*args)).stores),
+            lambda *args: list(catalogue.select(_needs(network, *args)).stores),
             "datastores(" + _NEEDS_DOC + "): stores with a setting that delivers what the"
             " data needs, within their documented limits, simplest first, as `Store (setting)`.",
         ),
         "datastores_why": Function(
             _NEEDS_PARAMS,
             STRING,
-            lambda *args: catalogue.select(_needs(*args)).explain(),
+            lambda *args: catalogue.select(_needs(network, *args)).explain(),
             "datastores_why(same arguments): why no store fits, or which stores a documented"
             " limit keeps off the list; empty when there is nothing to say.",
         ),
