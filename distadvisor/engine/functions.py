@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from ..model.requirements import MAX_NODE_FAILURES
+from ..model.vocabulary import REPLICATION
 from .availability import Failures
 from .availability import predict as predict_availability
 from .catalogue import Catalogue, Needs, Store
@@ -378,6 +379,13 @@ def build(
             lambda *args: best_write_availability_pct(failures, *args),
             "best_write_availability_pct(replication, zone_survives, spans_regions, regions,"
             " remote_ack): the most write availability any replica count reaches.",
+        ),
+        "failover_s": Function(
+            (Type("string", REPLICATION),),
+            NUMBER,
+            lambda replication: failures.failover_s[replication],
+            "failover_s(replication): seconds of write unavailability while the scheme"
+            " replaces a lost leader (rules/data/failures.yaml).",
         ),
         "round": Function(
             (nullable_number, NUMBER),
