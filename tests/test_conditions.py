@@ -133,3 +133,20 @@ def test_templates_fill_checked_placeholders(functions: Any) -> None:
     assert text == "orders is 12 GB in eu, us; n=3"
     with pytest.raises(ConditionError, match="in placeholder"):
         parse_template("{entity.nme}", schema_for("entity"), functions)
+
+
+def test_failover_seconds_come_from_the_failure_figures(functions: Any) -> None:
+    """Rules compare rto_s with the figure of failures.yaml, not a number of their own."""
+    from distadvisor.engine.availability import load_failures
+
+    figures = load_failures().failover_s
+    promotion = figures["leader-follower-sync"]
+    assert check(f"failover_s('leader-follower-sync') == {promotion}", functions).evaluate({})
+    assert check(f"failover_s('consensus') < {promotion}", functions).evaluate({})
+    assert check("failover_s('leaderless') == 0", functions).evaluate({})
+
+
+def test_failover_of_an_unknown_scheme_is_refused_on_load(functions: Any) -> None:
+    with pytest.raises(ConditionError) as caught:
+        check("failover_s('raft') > 0", functions)
+    assert "raft" in str(caught.value)

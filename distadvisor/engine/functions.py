@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from ..model.requirements import MAX_NODE_FAILURES
+from ..model.vocabulary import REPLICATION
 from .availability import Failures
 from .availability import predict as predict_availability
 from .catalogue import Catalogue, Needs, Store
@@ -81,6 +82,21 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int] |
         return {"n": n, "w": n, "r": 1}
     n = 2 * f + 1
     w = 1 if replication in _SINGLE_ACK_WRITES else f + 1
+    return {"n": n, "w": w, "r": n - w + 1 if intersect else 1}
+
+
+def quorum_across_regions(failures: int, intersect: bool) -> dict[str, int] | None:
+    """A leader whose writes must also reach a standby in another region: f + 1
+    replicas in the leader's region and f + 1 standbys in the other, a write waiting
+    for a majority (f + 2). With only f standbys beside the leader, any f + 1 standbys
+    include a remote one, so f failures on either side never stop the writes and a
+    failover always finds the write on a majority."""
+    if isinstance(failures, int | float) and failures < 0:
+        failures = 0
+    f = _count(failures)
+    if f is None:
+        return None
+    n, w = 2 * (f + 1), f + 2
     return {"n": n, "w": w, "r": n - w + 1 if intersect else 1}
 
 
@@ -364,6 +380,13 @@ def build(
             "best_write_availability_pct(replication, zone_survives, spans_regions, regions,"
             " remote_ack): the most write availability any replica count reaches.",
         ),
+        "failover_s": Function(
+            (Type("string", REPLICATION),),
+            NUMBER,
+            lambda replication: failures.failover_s[replication],
+            "failover_s(replication): seconds of write unavailability while the scheme"
+            " replaces a lost leader (rules/data/failures.yaml).",
+        ),
         "round": Function(
             (nullable_number, NUMBER),
             nullable_number,
@@ -382,6 +405,13 @@ def build(
             QUORUM,
             quorum,
             "quorum(replication, failures, intersect): n, w, r surviving that many failures.",
+        ),
+        "quorum_across_regions": Function(
+            (NUMBER, BOOL),
+            QUORUM,
+            quorum_across_regions,
+            "quorum_across_regions(failures, intersect): n, w, r for a leader whose writes"
+            " also wait for a standby in another region.",
         ),
         "availability_pct": Function(
             (nullable_number, nullable_number, NUMBER),
