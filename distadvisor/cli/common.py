@@ -97,11 +97,17 @@ def guard(action: Callable[[], T]) -> T:
 
 
 def load_ruleset(extra: list[Path] | None) -> RuleSet:
-    """The shipped rules plus the user's folders (later folders override by id)."""
-    from ..engine import rules
+    """The shipped rules plus the user's folders (later folders override by id); the
+    shipped rules alone come from the rule-set cache when it holds them."""
     from ..resources import rules_dir
 
-    return rules.load([rules_dir(), *(extra or [])])
+    if not extra:
+        from ..engine import rulecache
+
+        return rulecache.load(rules_dir())
+    from ..engine import rules
+
+    return rules.load([rules_dir(), *extra])
 
 
 def scaffold_names() -> dict[str, str]:

@@ -21,7 +21,8 @@ from ..model import yamlsource
 from ..resources import rules_dir, templates_dir
 
 
-def _cache_dir() -> Path | None:
+def cache_dir() -> Path | None:
+    """The folder of cached parses, or None when DISTADVISOR_NO_CACHE turns caching off."""
     if os.environ.get("DISTADVISOR_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -35,7 +36,7 @@ def _shipped(path: Path) -> bool:
 
 def load(path: Path) -> yamlsource.Document:
     """Parse `path` as yamlsource.load would, reusing a cached parse of a shipped file."""
-    folder = _cache_dir()
+    folder = cache_dir()
     if folder is None or not _shipped(path):
         return yamlsource.load(str(path))
     try:
@@ -57,12 +58,31 @@ def load(path: Path) -> yamlsource.Document:
         payload = json.dumps(
             {"data": doc.data, "marks": [[list(p), lc[0], lc[1]] for p, lc in doc.marks.items()]}
         )
-        folder.mkdir(parents=True, exist_ok=True)
+    except (TypeError, ValueError):
+        return doc  # a value JSON cannot hold: parse next time too
+    try:
         for stale in folder.glob(f"{file_key}-*.json"):
             stale.unlink(missing_ok=True)
-        temp = entry.with_suffix(f".{os.getpid()}.tmp")
-        temp.write_text(payload, encoding="utf-8")
-        os.replace(temp, entry)
-    except (OSError, TypeError, ValueError):
-        pass  # a read-only home or a value JSON cannot hold: parse next time too
+    except OSError:
+        return doc
+    write_atomic(entry, payload.encode("utf-8"))
     return doc
+
+
+def write_atomic(entry: Path, payload: bytes) -> None:
+    """Write `entry` whole or not at all: readers never see a half-written file, and
+    concurrent writers each rename their own complete copy into place. A failure (a
+    read-only home, a full disk) only means the next run parses again."""
+    import tempfile
+
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=entry.name, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.replace(temp, entry)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
