@@ -11,9 +11,9 @@ turns it off.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+from importlib.util import source_hash
 from pathlib import Path
 
 from .. import __version__
@@ -27,6 +27,13 @@ def cache_dir() -> Path | None:
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "distadvisor" / "parsed"
+
+
+def digest(data: bytes) -> str:
+    """A 64-bit keyed hash of `data` in hex: the one hash-based .pyc files are checked
+    with. Enough to tell versions of a file apart, and it spares start-up loading
+    OpenSSL for hashlib."""
+    return source_hash(data).hex()
 
 
 def _shipped(path: Path) -> bool:
@@ -44,9 +51,9 @@ def load(path: Path) -> yamlsource.Document:
     except OSError:
         return yamlsource.load(str(path))  # reports the problem as usual
     # One entry per file: a new version of the file replaces its old entry.
-    file_key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:20]
+    file_key = digest(str(path.resolve()).encode())
     version_key = f"{__version__}|{stat.st_size}|{stat.st_mtime_ns}"
-    entry = folder / f"{file_key}-{hashlib.sha256(version_key.encode()).hexdigest()[:12]}.json"
+    entry = folder / f"{file_key}-{digest(version_key.encode())}.json"
     try:
         cached = json.loads(entry.read_text(encoding="utf-8"))
         marks = {tuple(p): (line, column) for p, line, column in cached["marks"]}

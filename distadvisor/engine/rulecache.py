@@ -16,7 +16,6 @@ folders are never cached: they are checked afresh and their errors reported as e
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -59,7 +58,7 @@ def load(base: Path) -> rules.RuleSet:
         key = _key(base)
     except OSError:
         return rules.load([base])  # a missing file: loading reports it as usual
-    entry = folder / f"ruleset-{hashlib.sha256(str(base).encode()).hexdigest()[:20]}.json"
+    entry = folder / f"ruleset-{parsecache.digest(str(base).encode())}.json"
     cached = _read(entry, key)
     if cached is not None:
         return cached
@@ -68,8 +67,8 @@ def load(base: Path) -> rules.RuleSet:
         payload = json.dumps(encode(ruleset), separators=(",", ":")).encode("utf-8")
     except (TypeError, ValueError):
         return ruleset  # something JSON cannot hold: load again next time
-    digest = hashlib.sha256(payload).hexdigest()
-    parsecache.write_atomic(entry, f"{digest} {key}\n".encode() + payload)
+    header = f"{parsecache.digest(payload)} {key}\n"
+    parsecache.write_atomic(entry, header.encode() + payload)
     return ruleset
 
 
@@ -81,12 +80,11 @@ def _key(base: Path) -> str:
         *sorted(p for sub in _CODE_FOLDERS for p in (_CODE / sub).glob("*.py")),
         _CODE / "errors.py",
     ]
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{base}".encode())
+    parts = [f"{FORMAT}|{__version__}|{base}"]
     for path in inputs:
         content = path.read_bytes()
-        digest.update(f"|{path.name}|{len(content)}|".encode())
-        digest.update(content)
-    return digest.hexdigest()
+        parts.append(f"{path.name}|{len(content)}|{parsecache.digest(content)}")
+    return parsecache.digest("|".join(parts).encode())
 
 
 def _read(entry: Path, key: str) -> rules.RuleSet | None:
@@ -94,7 +92,7 @@ def _read(entry: Path, key: str) -> rules.RuleSet | None:
     try:
         header, _, payload = entry.read_bytes().partition(b"\n")
         digest, _, entry_key = header.decode("ascii").partition(" ")
-        if entry_key != key or hashlib.sha256(payload).hexdigest() != digest:
+        if entry_key != key or parsecache.digest(payload) != digest:
             return None
         return decode(json.loads(payload))
     except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
