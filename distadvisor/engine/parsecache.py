@@ -36,22 +36,23 @@ def digest(data: bytes) -> str:
     return source_hash(data).hex()
 
 
-def _shipped(path: Path) -> bool:
-    resolved = path.resolve()
-    return any(resolved.is_relative_to(d.resolve()) for d in (rules_dir(), templates_dir()))
+def _shipped(resolved: Path) -> bool:
+    # The shipped folders are resolved already (resources resolves the package's path).
+    return resolved.is_relative_to(rules_dir()) or resolved.is_relative_to(templates_dir())
 
 
 def load(path: Path) -> yamlsource.Document:
     """Parse `path` as yamlsource.load would, reusing a cached parse of a shipped file."""
     folder = cache_dir()
-    if folder is None or not _shipped(path):
+    resolved = path.resolve()
+    if folder is None or not _shipped(resolved):
         return yamlsource.load(str(path))
     try:
         stat = path.stat()
     except OSError:
         return yamlsource.load(str(path))  # reports the problem as usual
     # One entry per file: a new version of the file replaces its old entry.
-    file_key = digest(str(path.resolve()).encode())
+    file_key = digest(str(resolved).encode())
     version_key = f"{__version__}|{stat.st_size}|{stat.st_mtime_ns}"
     entry = folder / f"{file_key}-{digest(version_key.encode())}.json"
     try:
