@@ -173,3 +173,23 @@ def test_concurrent_writers_leave_one_whole_entry(cache_home: Path) -> None:
     assert entry_of(cache_home).is_file()
     assert not list(cache_home.glob("*.tmp"))  # every writer's copy renamed into place
     same(results[0], rulecache.load(rules_dir()))
+
+
+def test_scaffold_names_are_cached_like_the_rules(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distadvisor.scaffold import specs
+
+    fresh = {i: s.pattern for s in specs.load_patterns().values() for i in s.implements}
+    assert fresh
+    assert scaffold_names() == fresh
+    [entry] = cache_home.glob("scaffolds-*.json")
+
+    def unused() -> None:
+        raise AssertionError("the specs were read again")
+
+    monkeypatch.setattr(specs, "load_patterns", unused)
+    assert scaffold_names() == fresh  # from the cache
+    entry.write_bytes(entry.read_bytes().replace(b'"saga"', b'"sagas"'))
+    with pytest.raises(AssertionError, match="read again"):
+        scaffold_names()  # an edited entry is not believed

@@ -7,18 +7,25 @@ positions of its values. Only files inside the installed package are cached; a
 user's own rule folders are parsed fresh. Any problem with the cache (unwritable,
 corrupt, a value JSON cannot hold) falls back to parsing; DISTADVISOR_NO_CACHE=1
 turns it off.
+
+`derived` keeps what is computed from shipped files the same way (the checked rule
+set, the scaffolds' names), keyed by the bytes of the files it is computed from.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable
 from importlib.util import source_hash
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..model import yamlsource
 from ..resources import rules_dir, templates_dir
+
+T = TypeVar("T")
 
 
 def cache_dir() -> Path | None:
@@ -94,3 +101,46 @@ def write_atomic(entry: Path, payload: bytes) -> None:
         os.replace(temp, entry)
     except OSError:
         Path(temp).unlink(missing_ok=True)
+
+
+def derived(
+    name: str,
+    inputs: Iterable[Path],
+    build: Callable[[], T],
+    encode: Callable[[T], Any],
+    decode: Callable[[Any], T],
+) -> T:
+    """`build()`, or the value it gave before from the same bytes of `inputs`.
+
+    For what is computed from shipped files only. The value is stored as JSON through
+    `encode` and rebuilt by `decode` (which raises on anything malformed), never
+    pickled: reading a cache file must not run code. An entry is keyed by the inputs'
+    bytes and the distadvisor version, and its payload by a digest of it, so a stale,
+    cut short or edited entry is a miss; every failure to read or write one means
+    calling `build`, whose errors are reported as ever.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    parts = [f"{__version__}|{name}"]
+    try:
+        for path in inputs:
+            content = path.read_bytes()
+            parts.append(f"{path}|{len(content)}|{digest(content)}")
+    except OSError:
+        return build()  # a missing input: building reports it as usual
+    key = digest("|".join(parts).encode())
+    entry = folder / f"{name}.json"
+    try:
+        header, _, payload = entry.read_bytes().partition(b"\n")
+        if header.decode("ascii") == f"{digest(payload)} {key}":
+            return decode(json.loads(payload))
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        pass
+    value = build()
+    try:
+        payload = json.dumps(encode(value), separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError):
+        return value  # something JSON cannot hold: build again next time
+    write_atomic(entry, f"{digest(payload)} {key}\n".encode() + payload)
+    return value

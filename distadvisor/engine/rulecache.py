@@ -6,22 +6,19 @@ The shipped rules cannot change without their files changing, so the checked res
 is stored once as plain JSON (never pickle: the file lives in the user's cache
 folder, and reading it must not run code) and rebuilt from it.
 
-An entry is keyed by the bytes of every file the rule set is made from (the rule
-files, the reference data and the engine's own code), the folder it was loaded from
-(locations name it) and the distadvisor version; a digest of the payload guards it.
-Any doubt — a missing, stale, corrupt, tampered or unreadable entry — means loading
-the rules as usual; writing is atomic and its failures are silent. A user's own rule
-folders are never cached: they are checked afresh and their errors reported as ever.
+An entry (parsecache.derived) is keyed by the bytes of every file the rule set is
+made from: the rule files, the reference data and the engine's own code. Any doubt —
+a missing, stale, corrupt, tampered or unreadable entry — means loading the rules as
+usual; writing is atomic and its failures are silent. A user's own rule folders are
+never cached: they are checked afresh and their errors reported as ever.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..errors import Location
+from ..errors import InputError, Location
 from . import parsecache, rules
 from .availability import Failures
 from .catalogue import Catalogue, Level, Limit, Store
@@ -51,52 +48,18 @@ _CODE_FOLDERS = ("engine", "model")
 
 def load(base: Path) -> rules.RuleSet:
     """The rule set of the shipped folder `base`, as rules.load([base]) gives it."""
-    folder = parsecache.cache_dir()
-    if folder is None:
-        return rules.load([base])
     try:
-        key = _key(base)
-    except OSError:
-        return rules.load([base])  # a missing file: loading reports it as usual
-    entry = folder / f"ruleset-{parsecache.digest(str(base).encode())}.json"
-    cached = _read(entry, key)
-    if cached is not None:
-        return cached
-    ruleset = rules.load([base])
-    try:
-        payload = json.dumps(encode(ruleset), separators=(",", ":")).encode("utf-8")
-    except (TypeError, ValueError):
-        return ruleset  # something JSON cannot hold: load again next time
-    header = f"{parsecache.digest(payload)} {key}\n"
-    parsecache.write_atomic(entry, header.encode() + payload)
-    return ruleset
-
-
-def _key(base: Path) -> str:
-    """A digest of everything the checked rule set depends on."""
-    inputs = [
-        *rules.rule_files(base),
-        *(base / "data" / name for name in DATA_FILES),
-        *sorted(p for sub in _CODE_FOLDERS for p in (_CODE / sub).glob("*.py")),
-        _CODE / "errors.py",
-    ]
-    parts = [f"{FORMAT}|{__version__}|{base}"]
-    for path in inputs:
-        content = path.read_bytes()
-        parts.append(f"{path.name}|{len(content)}|{parsecache.digest(content)}")
-    return parsecache.digest("|".join(parts).encode())
-
-
-def _read(entry: Path, key: str) -> rules.RuleSet | None:
-    """The entry's rule set if it is whole and for `key`, else None."""
-    try:
-        header, _, payload = entry.read_bytes().partition(b"\n")
-        digest, _, entry_key = header.decode("ascii").partition(" ")
-        if entry_key != key or parsecache.digest(payload) != digest:
-            return None
-        return decode(json.loads(payload))
-    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
-        return None
+        inputs = [
+            *rules.rule_files(base),
+            *(base / "data" / name for name in DATA_FILES),
+            *sorted(p for sub in _CODE_FOLDERS for p in (_CODE / sub).glob("*.py")),
+            _CODE / "errors.py",
+        ]
+    except InputError:
+        return rules.load([base])  # no such folder: loading reports it as usual
+    # One entry per folder (locations name it): a new version replaces the old.
+    name = f"ruleset-{FORMAT}-{parsecache.digest(str(base).encode())}"
+    return parsecache.derived(name, inputs, lambda: rules.load([base]), encode, decode)
 
 
 # --- encoding: the rule set as JSON values ----------------------------------------------
