@@ -58,7 +58,7 @@ def test_order_platform_recommendation(cli: CLI) -> None:
     assert (payments["consistency"], payments["cap"], payments["pacelc"]) == (
         "linearizable", "CP", "PC/EC"
     )
-    assert payments["quorum"] == {"n": 3, "w": 2, "r": 1}  # reads at the leader
+    assert payments["quorum"] == {"n": 3, "w": 2, "r": 2}  # a majority confirms the leader
     saga = next(p for p in doc["patterns"] if p["pattern"] == "saga-orchestration")
     assert (saga["for"], saga["scaffold"]) == ("place_order", "saga")
     breaker = next(p for p in doc["patterns"] if p["for"] == "payment-provider"
@@ -229,7 +229,7 @@ def test_the_contract_example_advises(cli: CLI) -> None:
         "linearizable", "CP", "PC/EC", "consensus"
     )
     assert balance["partitioning"] == "geographic"
-    assert balance["quorum"] == {"n": 5, "w": 3, "r": 1}  # survives 2 failures
+    assert balance["quorum"] == {"n": 5, "w": 3, "r": 3}  # survives 2 failures
     saga = next(p for p in doc["patterns"] if p["pattern"] == "saga-orchestration")
     assert (saga["for"], saga["scaffold"]) == ("place_order", "saga")
     undeclared = {f["path"] for f in doc["findings"] if f["rule"] == "findings.undeclared-service"}

@@ -44,9 +44,9 @@ def breaker_options(**given: object) -> dict[str, object]:
 LONG = "customer_loyalty_points_balance_per_region_and_currency_ledger"
 CASES: dict[str, Callable[[], str]] = {
     "replication-sync-one-region": lambda: replication.draw(
-        "payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 1}, regions=["eu-west-1"]),
+        "payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2}, regions=["eu-west-1"]),
     "replication-consensus-three-regions": lambda: replication.draw(
-        "account_balance", "consensus", {"n": 5, "w": 3, "r": 1},
+        "account_balance", "consensus", {"n": 5, "w": 3, "r": 3},
         regions=["eu-central-1", "eu-west-1", "eu-north-1"]),
     "replication-multi-leader-ascii": lambda: replication.draw(
         "likes", "multi-leader", {"n": 3, "w": 1, "r": 1}, regions=4, conflicts="crdt",
@@ -198,7 +198,7 @@ def test_diagram_command_draws_every_kind(cli: CLI) -> None:
     result = cli("diagram", ORDERS)
     assert result.exit_code == 0
     out = result.stdout
-    for fact in ("payments: leader-follower-sync replication, n=3 w=2 r=1",
+    for fact in ("payments: leader-follower-sync replication, n=3 w=2 r=2",
                  "inventory: not partitioned", "product_catalog: not partitioned",
                  "Where each kind of data sits", "place_order: saga (orchestrated)",
                  "circuit breaker", "eu-west-1", "payment-provider"):
@@ -256,7 +256,7 @@ def test_advise_reports_embed_the_diagrams(ruleset: rules.RuleSet) -> None:
     console = Console(width=100, record=True, force_terminal=False)
     text.render(rec, console, req, detail=True)
     report = console.export_text()
-    assert replication.draw("payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 1},
+    assert replication.draw("payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2},
                             regions=["eu-west-1"]) in report
     assert "place_order: saga" in report and "circuit breaker" in report
     adr = markdown.render(rec, req=req)

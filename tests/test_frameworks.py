@@ -90,7 +90,7 @@ def test_strong_consistency_surviving_a_region_loss_needs_consensus(advise: Advi
     survive = {**THREE_REGIONS_ONE_WRITER, "availability": {"region_failure_tolerated": True}}
     got = conclude(advise, {"money": True, "stale_reads": "never"}, **survive)
     assert got["replication"] == "consensus"
-    assert got["quorum"] == {"n": 3, "w": 2, "r": 1}  # current reads at the leader
+    assert got["quorum"] == {"n": 3, "w": 2, "r": 2}  # a majority confirms the leader
 
 
 def test_strong_consistency_across_regions_keeps_a_home_region(advise: Advise) -> None:

@@ -36,12 +36,20 @@ def test_leaderless_reads_that_must_be_current_meet_every_write_quorum(f: int) -
     assert q["n"] - f >= q["r"]  # and a read quorum is reachable after f failures
 
 
-@given(st.sampled_from(LEADER_SCHEMES), failures, st.booleans())
-def test_a_leader_scheme_reads_one_replica_never_two_followers(
-    replication: str, f: int, current: bool
+@given(st.sampled_from(["consensus", "leader-follower-sync", "leaderless", "chain"]), failures)
+def test_current_reads_meet_every_write_quorum_and_survive_the_failures(
+    replication: str, f: int
 ) -> None:
-    q = quorum(replication, f, current)
-    assert q["r"] == 1  # the leader under a lease, or any follower for a stale read
+    q = quorum(replication, f, True)
+    assert q["w"] + q["r"] > q["n"]  # with a leader: the majority confirming it leads
+    if replication != "chain":  # a chain drops a failed node and writes to the rest
+        assert q["n"] - f >= max(q["w"], q["r"])  # both quorums reachable after f failures
+
+
+@given(st.sampled_from(LEADER_SCHEMES), failures)
+def test_a_stale_read_asks_one_replica(replication: str, f: int) -> None:
+    q = quorum(replication, f, False)
+    assert q["r"] == 1  # any follower
     assert q["n"] - f >= 1  # some replica survives f failures
     assert 1 <= q["w"] <= q["n"]
 
@@ -56,7 +64,7 @@ def test_majority_schemes_stay_writable_and_durable(replication: str, f: int) ->
 
 @given(failures)
 def test_consensus_is_two_f_plus_one_with_majority_writes(f: int) -> None:
-    assert quorum("consensus", f, True) == {"n": 2 * f + 1, "w": f + 1, "r": 1}
+    assert quorum("consensus", f, True) == {"n": 2 * f + 1, "w": f + 1, "r": f + 1}
 
 
 @given(st.sampled_from(REPLICATION), failures)
@@ -127,6 +135,7 @@ def test_more_replicas_never_hurt_a_majority(f: int, p: float) -> None:
 NETWORK = NetworkTable(
     {frozenset(("a", "b")): 10.0, frozenset(("a", "c")): 100.0, frozenset(("b", "c")): 80.0},
     {"a": (0.0, 0.0), "b": (0.0, 1.0), "c": (0.0, 10.0), "d": (0.0, 90.0)},
+    {"a": "aws", "b": "aws", "c": "gcp", "d": "azure"},
     200.0,
     1.0,
     "test",

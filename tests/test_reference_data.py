@@ -43,7 +43,7 @@ def test_a_malformed_network_table_is_refused(tmp_path: Path) -> None:
     bad.write_text(
         "source: s\nestimate: {fibre_km_per_ms: 0, route_factor: 1.1}\n"
         "round_trips_ms:\n  - [a, b, 10]\n  - [a, 5]\n"
-        "regions:\n  a: [95, 0, Nowhere]\n"
+        "regions:\n  aws:\n    a: [95, 0, Nowhere]\n"
     )
     with pytest.raises(InputError) as caught:
         load_network(bad)
@@ -56,3 +56,10 @@ def test_a_malformed_network_table_is_refused(tmp_path: Path) -> None:
         "measured region 'b' has no place",
     ):
         assert expected in found
+    bad.write_text(
+        "source: s\nestimate: {fibre_km_per_ms: 200, route_factor: 1.1, sources: [x]}\n"
+        "regions:\n  a: [0, 0, Nowhere]\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_network(bad)
+    assert "'regions' must group the regions by provider" in str(caught.value.problems[0])

@@ -7,8 +7,8 @@ appear, the findings that must not appear, the exit status of `advise`, and the
 sources the judgement rests on. The suite fails when the advice drifts from them.
 
 Checked for every system, whatever its expectations say: no kind of data gets an
-empty datastore list, and no entity is partitioned when the expectations do not
-say so.
+empty datastore list, no entity is partitioned when the expectations do not
+say so, and linearizable or sequential data has intersecting quorums (w + r > n).
 """
 
 from __future__ import annotations
@@ -87,6 +87,10 @@ def test_system_advice_is_what_an_expert_accepts(name: str) -> None:
             problems.append(f"{entity}: no datastore offered")
         wanted = wanted_entities.get(entity, {})
         assert set(wanted) <= ENTITY_KEYS, f"{name}/{entity}: unknown keys"
+        quorum = advice["quorum"]
+        strong = advice["consistency"] in ("linearizable", "sequential")
+        if strong and quorum["w"] + quorum["r"] <= quorum["n"]:
+            problems.append(f"{entity}: {advice['consistency']} with quorum {quorum}")
         if "partitioning" not in wanted and advice["partitioning"] != "none":
             problems.append(f"{entity}: partitioned ({advice['partitioning']}) unexpectedly")
         for field, accepted in wanted.items():

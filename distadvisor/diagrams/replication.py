@@ -59,15 +59,16 @@ def _flow(replication: str, shown: list[str], roles: Mapping[str, str], conflict
 
 
 # Schemes whose leader only acknowledges what a quorum holds: a read at the leader,
-# under a lease a write quorum granted, sees the latest write.
+# once a majority confirms it still leads, sees the latest write.
 _LEADER_READS = ("consensus", "leader-follower-sync")
 
 
 def _quorum_text(n: int, w: int, r: int, replication: str, cs: canvas.Charset) -> str:
-    if replication in _LEADER_READS and r == 1:
-        return (f"W: one write quorum (a write waits for w={w} of n={n}); R: reads that must "
-                "be current go to the leader (r=1), under a lease a write quorum granted; "
-                "followers serve reads that may be stale.")
+    if replication in _LEADER_READS and w + r > n:
+        return (f"W: one write quorum (a write waits for w={w} of n={n}); R: a read that must "
+                f"be current is answered by the leader once r={r} replicas confirm it still "
+                "leads, so it meets every write quorum; followers serve reads that may be "
+                "stale.")
     overlap = ("w+r>n: every read quorum meets the latest write" if w + r > n
                else f"w+r{cs.le}n: a read may miss the latest write")
     return (f"W: one write quorum (a write waits for w={w} of n={n}); R: one read quorum "

@@ -1,7 +1,8 @@
 """A saga's flow: its steps forward, and the compensations that undo them backward.
 
-Step k failing for good compensates steps k-1 .. 1 in reverse order: in the picture
-its `fails` arrow enters the compensation column at step k-1 and climbs to the top.
+Step k failing for good compensates steps k .. 1 in reverse order (step k had
+started, so it may have acted): in the picture its `fails` arrow enters the
+compensation column at step k and climbs to the top.
 """
 
 from __future__ import annotations
@@ -27,19 +28,21 @@ def draw(name: str, steps: Sequence[str], *, services: Sequence[str] = (),
     undo_at = 2 + column + 1 + 2 + len("fails") + 3 + 1  # where the right column starts
     out = canvas.wrap(f"{title.shown[name]}: saga ({coordination}), steps forward, "
                       "compensations backward", width)
-    out += ["", "  run(saga_id, context)", f"    {cs.v}", f"    {cs.down}"]
+    top = undo_at + 2  # the column the compensations climb
+    out += ["", "  run(saga_id, context)", f"    {cs.v}".ljust(top - 2) + "compensated",
+            f"    {cs.down}".ljust(top) + cs.up]
     for i, step in enumerate(shown):
-        undo = "compensated" if i == 0 else _UNDO + shown[i - 1]
         dashes = cs.h * (column - len(step) + 2)
-        out.append(f"  {step} {dashes}fails{cs.h * 2}{cs.right} {undo}")
+        out.append(f"  {step} {dashes}fails{cs.h * 2}{cs.right} {_UNDO}{step}")
         if i + 1 < len(shown):
-            out.append(f"    {cs.v} ok".ljust(undo_at + 2) + cs.up)
-            out.append(f"    {cs.down}".ljust(undo_at + 2) + cs.v)
+            out.append(f"    {cs.v} ok".ljust(top) + cs.up)
+            out.append(f"    {cs.down}".ljust(top) + cs.v)
     out += [f"    {cs.v} ok", f"    {cs.down}", "  completed", ""]
     if services:
         out += canvas.wrap("steps run in: " + ", ".join(services), width)
     out += canvas.wrap(
-        "A step that fails for good has the completed steps compensated in reverse order "
-        "(the saga ends compensated); a compensation that fails for good ends it failed.",
+        "A step that fails for good is compensated first (it had started, so it may have "
+        "acted), then the steps before it in reverse order (the saga ends compensated); a "
+        "compensation that fails for good ends it failed.",
         width)
     return canvas.finish([*out, *names.lines(width), *title.lines(width)], width)

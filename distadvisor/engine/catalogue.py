@@ -23,6 +23,7 @@ from ..model.vocabulary import (
     REPLICATION,
 )
 from . import parsecache
+from .network import CLOUDS
 
 TIERS = ("mainstream", "specialised", "niche", "paper")
 SCALES = ("single-node", "distributed")
@@ -86,6 +87,7 @@ class Needs(NamedTuple):
     region_loss_safe: bool = False
     # Its history must be kept (audit_trail): only a durable store may hold it.
     audit_trail: bool = False
+    clouds: tuple[str, ...] = ()  # the providers of the named regions, sorted
 
     @property
     def deployment(self) -> str:
@@ -200,6 +202,7 @@ class Store(NamedTuple):
     levels: tuple[Level, ...]
     limits: tuple[Limit, ...]
     sources: tuple[str, ...]
+    cloud: str | None = None  # the one provider that runs it, for a managed-only service
 
     @property
     def recommend(self) -> bool:
@@ -228,6 +231,7 @@ class Selection(NamedTuple):
     stores: tuple[str, ...]
     excluded: tuple[Verdict, ...]  # stores that serve the queries but cannot be offered
     needs: Needs
+    elsewhere: tuple[Store, ...] = ()  # offered, but only another provider runs them
 
     def explain(self) -> str:
         """Why the list is empty, or which stores a documented limit keeps off it, as
@@ -235,11 +239,19 @@ class Selection(NamedTuple):
         same reason are named together."""
         if self.stores:
             limited = [f"{v.store.name} ({v.why})" for v in self.excluded if v.by_limit]
-            return (
+            text = (
                 " Not offered past a documented limit: " + "; ".join(limited) + "."
                 if limited
                 else ""
             )
+            if self.elsewhere:
+                text += (
+                    f" Ranked after the stores that run on {', '.join(self.needs.clouds)}, as"
+                    " only another provider runs them: "
+                    + ", ".join(f"{store.name} ({store.cloud})" for store in self.elsewhere)
+                    + "."
+                )
+            return text
         if not self.excluded:
             return f" No catalogued store serves {self.needs.access} queries."
         grouped: dict[str, list[str]] = {}
@@ -288,6 +300,8 @@ class Catalogue:
         fits.sort(
             key=lambda v: (
                 v.store.tier == "niche",
+                # A service only another provider runs follows every store that runs here.
+                _elsewhere(v.store, needs),
                 # Scale-out stores first when the data outgrows one node.
                 scale_out and v.store.scale == "single-node",
                 # A store chosen for these queries before a general-purpose one.
@@ -296,7 +310,13 @@ class Catalogue:
             )
         )
         stores = tuple(f"{v.store.name} ({v.level.name})" for v in fits if v.level is not None)
-        return Selection(stores, tuple(excluded), needs)
+        elsewhere = tuple(v.store for v in fits if _elsewhere(v.store, needs))
+        return Selection(stores, tuple(excluded), needs, elsewhere)
+
+
+def _elsewhere(store: Store, needs: Needs) -> bool:
+    """Only a provider none of the named regions belongs to runs this store."""
+    return bool(store.cloud and needs.clouds and store.cloud not in needs.clouds)
 
 
 def _judge(store: Store, index: int, needs: Needs) -> Verdict:
@@ -473,6 +493,10 @@ def _isolation(
     return (("default", str(table.get("default"))), *pairs)
 
 
+def _has(raw: Any, key: str) -> bool:
+    return isinstance(raw, dict) and key in raw
+
+
 def load_catalogue(path: Path) -> Catalogue:
     doc = parsecache.load(path)
     check = _Checker(doc)
@@ -507,6 +531,7 @@ def load_catalogue(path: Path) -> Catalogue:
                 levels=tuple(levels),
                 limits=_limits(check, raw, where),
                 sources=_sources(check, raw, where),
+                cloud=check.word(raw, "cloud", CLOUDS, where) if _has(raw, "cloud") else None,
             )
         )
     check.done()

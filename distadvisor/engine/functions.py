@@ -50,10 +50,9 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int] |
     n = 2f + 1 keeps a majority (f + 1) alive after f failures, so majority writes stay
     possible and every acknowledged write survives on at least one node. A chain
     replicates to every node, so f + 1 nodes suffice and its tail serves reads.
-    A scheme with a leader reads one replica: the leader under a lease when the read
-    must be current (the lease was granted by a write quorum), any follower when it
-    may be stale. Only leaderless reads that must meet the latest write ask
-    r = n - w + 1 replicas (w + r > n).
+    A read that must meet the latest write (`intersect`) is confirmed by
+    r = n - w + 1 replicas, so w + r > n: with a leader, the majority that confirms
+    it still leads (ReadIndex); without one, the replicas asked. Other reads ask one.
     """
     if isinstance(failures, int | float) and failures < 0:
         failures = 0
@@ -65,8 +64,7 @@ def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int] |
         return {"n": n, "w": n, "r": 1}
     n = 2 * f + 1
     w = 1 if replication in _SINGLE_ACK_WRITES else f + 1
-    r = n - w + 1 if intersect and replication == "leaderless" else 1
-    return {"n": n, "w": w, "r": r}
+    return {"n": n, "w": w, "r": n - w + 1 if intersect else 1}
 
 
 def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
@@ -212,8 +210,9 @@ _NEEDS_DOC = (
 )
 
 
-def _needs(*args: Any) -> Needs:
-    """The arguments of the datastores functions, in their order, as one value."""
+def _needs(network: NetworkTable, *args: Any) -> Needs:
+    """The arguments of the datastores functions, in their order, as one value; the
+    regions' providers come from the network table."""
     consistency, pacelc, replication, conflicts, isolation, access = (str(a) for a in args[:6])
     size, writes, names, count, writes_from, partitioning, mutability, hot_keys = args[6:14]
     safe, audit_trail = args[14:]
@@ -227,6 +226,7 @@ def _needs(*args: Any) -> Needs:
         size_gb=None if size is None else float(size),
         writes_per_sec=None if writes is None else float(writes),
         region_names=tuple(names or ()),
+        clouds=tuple(sorted(network.clouds_of(names or ()))),
         region_count=_count(count) or 0,  # a count no deployment has: as good as none
         writes_from=str(writes_from),
         partitioning=str(partitioning),
@@ -343,14 +343,14 @@ def build(
         "datastores": Function(
             _NEEDS_PARAMS,
             LIST,
-            lambda *args: list(catalogue.select(_needs(*args)).stores),
+            lambda *args: list(catalogue.select(_needs(network, *args)).stores),
             "datastores(" + _NEEDS_DOC + "): stores with a setting that delivers what the"
             " data needs, within their documented limits, simplest first, as `Store (setting)`.",
         ),
         "datastores_why": Function(
             _NEEDS_PARAMS,
             STRING,
-            lambda *args: catalogue.select(_needs(*args)).explain(),
+            lambda *args: catalogue.select(_needs(network, *args)).explain(),
             "datastores_why(same arguments): why no store fits, or which stores a documented"
             " limit keeps off the list; empty when there is nothing to say.",
         ),

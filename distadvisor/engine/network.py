@@ -11,12 +11,15 @@ cannot verify it rather than assume a figure.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import InputError, Problem
 from . import parsecache
 
+# The providers whose regions the table places, as `regions` groups them.
+CLOUDS = ("aws", "gcp", "azure")
 EARTH_RADIUS_KM = 6371.0  # mean radius (IUGG); the great-circle formula's only constant
 
 
@@ -34,6 +37,7 @@ def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 class NetworkTable(NamedTuple):
     pairs: dict[frozenset[str], float]  # measured round trips, ms
     places: dict[str, tuple[float, float]]  # region -> (latitude, longitude)
+    clouds: dict[str, str]  # region -> its provider (aws, gcp, azure)
     fibre_km_per_ms: float  # one way
     route_factor: float  # real fibre routes over the great circle
     source: str
@@ -54,6 +58,10 @@ class NetworkTable(NamedTuple):
 
     def known(self, region: str) -> bool:
         return region in self.places
+
+    def clouds_of(self, regions: Iterable[str]) -> frozenset[str]:
+        """The providers running these regions (an unplaced region adds none)."""
+        return frozenset(self.clouds[r] for r in regions if r in self.clouds)
 
 
 def _number(value: Any) -> bool:
@@ -95,19 +103,33 @@ def load_network(path: Path) -> NetworkTable:
             continue
         pairs[frozenset((row[0], row[1]))] = float(row[2])
     places: dict[str, tuple[float, float]] = {}
-    regions = raw.get("regions")
-    for name, place in regions.items() if isinstance(regions, dict) else ():
-        ok = (
-            isinstance(place, list)
-            and len(place) >= 2
-            and all(isinstance(p, int | float) and not isinstance(p, bool) for p in place[:2])
-            and -90 <= place[0] <= 90
-            and -180 <= place[1] <= 180
+    clouds: dict[str, str] = {}
+    providers = raw.get("regions")
+    if not isinstance(providers, dict) or not all(
+        isinstance(r, dict) for r in providers.values()
+    ):
+        bad(
+            ("regions",),
+            "'regions' must group the regions by provider",
+            "{provider: {region: place}}",
         )
-        if not ok:
-            bad(("regions", name), "malformed place", "[latitude, longitude, city]")
-            continue
-        places[str(name)] = (float(place[0]), float(place[1]))
+        providers = {}
+    for provider, regions in providers.items():
+        if provider not in CLOUDS:
+            bad(("regions", provider), f"unknown provider '{provider}'", " | ".join(CLOUDS))
+        for name, place in regions.items():
+            ok = (
+                isinstance(place, list)
+                and len(place) >= 2
+                and all(isinstance(p, int | float) and not isinstance(p, bool) for p in place[:2])
+                and -90 <= place[0] <= 90
+                and -180 <= place[1] <= 180
+            )
+            if not ok:
+                bad(("regions", provider, name), "malformed place", "[latitude, longitude, city]")
+                continue
+            places[str(name)] = (float(place[0]), float(place[1]))
+            clouds[str(name)] = str(provider)
     for pair in pairs:
         for region in pair:
             if region not in places:
@@ -115,5 +137,10 @@ def load_network(path: Path) -> NetworkTable:
     if problems:
         raise InputError(problems)
     return NetworkTable(
-        pairs, places, constants["fibre_km_per_ms"], constants["route_factor"], str(source)
+        pairs,
+        places,
+        clouds,
+        constants["fibre_km_per_ms"],
+        constants["route_factor"],
+        str(source),
     )

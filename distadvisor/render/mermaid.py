@@ -53,27 +53,24 @@ def replication(advice: EntityAdvice) -> str:
         lines += [f"  n0 -.->|{label(how)}| n{i}" for i in range(1, n)]
     else:
         lines += [f"  W -->|{label(f'w={w} of n={n}')}| n{i}" for i in range(n)]
-    # Strong kinds read through the leader (or a quorum holding its lease); the others
-    # read any r replicas.
-    readers = 1 if kind in ("consensus", "leader-follower-sync") else n
+    # Strong kinds read at the leader once r replicas (the leader first) confirm it
+    # still leads; the others read any r replicas.
+    readers = r if kind in ("consensus", "leader-follower-sync") else n
     lines += [f"  R -->|{label(f'r={r}')}| n{i}" for i in range(readers)]
     return "\n".join(lines)
 
 
 def saga(name: str, steps: Sequence[str], coordination: str) -> str:
-    """Steps forward; a step failing for good compensates the ones before it, backward."""
+    """Steps forward; a step failing for good is compensated, then the ones before it."""
     lines = ["flowchart TD", f"  start([{label(name + ': saga, ' + coordination)}])"]
     previous = "start"
     for i, step in enumerate(steps):
         lines.append(f"  s{i}[{label(step)}]")
         lines.append(f"  {previous} --> s{i}")
         previous = f"s{i}"
-        if i == 0:
-            lines.append(f"  s0 -.->|{label('fails')}| compensated")
-        else:
-            lines.append(f"  c{i - 1}[{label('compensate ' + steps[i - 1])}]")
-            lines.append(f"  s{i} -.->|{label('fails')}| c{i - 1}")
-            lines.append(f"  c{i - 1} --> {'c' + str(i - 2) if i > 1 else 'compensated'}")
+        lines.append(f"  c{i}[{label('compensate ' + step)}]")
+        lines.append(f"  s{i} -.->|{label('fails')}| c{i}")
+        lines.append(f"  c{i} --> {'c' + str(i - 1) if i else 'compensated'}")
     lines += [
         f"  {previous} --> completed([{label('completed')}])",
         f"  compensated([{label('compensated')}])",
