@@ -44,6 +44,8 @@ FORMAT = 1
 DATA_FILES = ("datastores.yaml", "network.yaml", *FIGURE_FILES, "failures.yaml")
 _CODE = Path(__file__).resolve().parent.parent  # the package: engine/ and model/ decide
 _CODE_FOLDERS = ("engine", "model")
+_RULE_INDEX = {name: i for i, name in enumerate(rules.Rule._fields)}
+_EXPR_FIELDS = ("when", "value")  # the rule's checked expressions; `message` is a template
 
 
 def load(base: Path) -> rules.RuleSet:
@@ -105,90 +107,38 @@ def _template(template: Template, types: _Types) -> list[Any]:
 
 
 def _rule(rule: rules.Rule, types: _Types) -> list[Any]:
-    return [
-        rule.id,
-        rule.framework,
-        rule.scope,
-        rule.priority,
-        _expr(rule.when, types),
-        _template(rule.message, types),
-        rule.message_source,
-        list(rule.references),
-        list(rule.source),
-        rule.when_source,
-        rule.outcome_source,
-        rule.slot,
-        None if rule.value is None else _expr(rule.value, types),
-        rule.pattern,
-        rule.severity,
-        rule.field,
-        rule.title,
-    ]
-
-
-def _limit(limit: Limit) -> list[Any]:
-    value = limit.value
-    if isinstance(value, tuple):  # region sets: tuples of region names
-        value = [list(names) for names in value]
-    return [limit.kind, value, limit.note, limit.source, limit.unknown_excludes]
-
-
-def _store(store: Store) -> list[Any]:
-    levels = [
-        [
-            level.name,
-            level.consistency,
-            level.pacelc,
-            list(level.replication),
-            list(level.conflicts),
-            list(level.deployments),
-            level.transactions,
-            [_limit(x) for x in level.limits],
-            list(level.sources),
-        ]
-        for level in store.levels
-    ]
-    return [
-        store.name,
-        store.tier,
-        store.scale,
-        store.pacelc,
-        list(store.access),
-        list(store.partitioning),
-        [list(pair) for pair in store.isolation],
-        levels,
-        [_limit(x) for x in store.limits],
-        list(store.sources),
-    ]
+    """Every field in order; records and tuples become lists as JSON has them."""
+    fields: list[Any] = list(rule)
+    for name in _EXPR_FIELDS:
+        node = getattr(rule, name)
+        fields[_RULE_INDEX[name]] = None if node is None else _expr(node, types)
+    fields[_RULE_INDEX["message"]] = _template(rule.message, types)
+    return fields
 
 
 def encode(ruleset: rules.RuleSet) -> dict[str, Any]:
-    """The rule set as JSON values; `decode` rebuilds an equal one."""
+    """The rule set as JSON values; `decode` rebuilds an equal one. The reference data
+    are records of plain values, which JSON writes as lists in field order."""
     types = _Types()
     position = {id(rule): i for i, rule in enumerate(ruleset.rules)}
-    network = ruleset.network
+    pairs, places, *rest = ruleset.network
     return {
         "rules": [_rule(rule, types) for rule in ruleset.rules],
         "types": types.table,
-        "slot_order": list(ruleset.slot_order),
+        "slot_order": ruleset.slot_order,
         "slot_rules": {
             slot: [position[id(rule)] for rule in chosen]
             for slot, chosen in ruleset.slot_rules.items()
         },
         "files": [str(path) for path in ruleset.files],
-        "stores": [_store(store) for store in ruleset.catalogue.stores],
+        "stores": ruleset.catalogue.stores,
         "network": [
-            [[*sorted(pair), ms] for pair, ms in network.pairs.items()],
-            [[name, *place] for name, place in network.places.items()],
-            network.fibre_km_per_ms,
-            network.route_factor,
-            network.source,
+            [[*sorted(pair), ms] for pair, ms in pairs.items()],
+            list(places.items()),
+            *rest,
         ],
-        "figures": [
-            [name, f.value, f.unit, f.meaning, list(f.sources)]
-            for name, f in ruleset.figures.by_name.items()
-        ],
-        "failures": list(ruleset.failures),
+        "figures": ruleset.figures.by_name,
+        "failures": ruleset.failures,
     }
 
 
@@ -233,130 +183,69 @@ class _Decoder:
         raise ValueError(f"unknown node {tag!r}")
 
     def rule(self, raw: list[Any]) -> rules.Rule:
-        (
-            rule_id,
-            framework,
-            scope,
-            priority,
-            when,
-            message,
-            message_source,
-            references,
-            source,
-            when_source,
-            outcome_source,
-            slot,
-            value,
-            pattern,
-            severity,
-            field,
-            title,
-        ) = raw
-        return rules.Rule(
-            id=rule_id,
-            framework=framework,
-            scope=scope,
-            priority=priority,
-            when=self.expr(when),
-            message=Template([p if isinstance(p, str) else self.expr(p) for p in message]),
-            message_source=message_source,
-            references=tuple(references),
-            source=Location(*source),
-            when_source=when_source,
-            outcome_source=outcome_source,
-            slot=slot,
-            value=None if value is None else self.expr(value),
-            pattern=pattern,
-            severity=severity,
-            field=field,
-            title=title,
+        _exact(rules.Rule, raw)
+        fields = [_tuples(value) for value in raw]
+        for name in _EXPR_FIELDS:
+            node = raw[_RULE_INDEX[name]]
+            fields[_RULE_INDEX[name]] = None if node is None else self.expr(node)
+        message = raw[_RULE_INDEX["message"]]
+        fields[_RULE_INDEX["message"]] = Template(
+            [p if isinstance(p, str) else self.expr(p) for p in message]
         )
+        fields[_RULE_INDEX["source"]] = Location(*raw[_RULE_INDEX["source"]])
+        return rules.Rule(*fields)
 
 
-def _limits(raw: list[list[Any]]) -> tuple[Limit, ...]:
-    return tuple(
-        Limit(
-            kind,
-            tuple(tuple(s) for s in value) if isinstance(value, list) else value,
-            note,
-            source,
-            unknown,
-        )
-        for kind, value, note, source, unknown in raw
-    )
+def _exact(record: Any, raw: list[Any]) -> None:
+    """An entry written for other fields is refused, never filled in with defaults."""
+    if not isinstance(raw, list) or len(raw) != len(record._fields):
+        raise ValueError(f"not a {record.__name__}")
 
 
-def _stores(raw: list[list[Any]]) -> tuple[Store, ...]:
-    return tuple(
-        Store(
-            name,
-            tier,
-            scale,
-            pacelc,
-            tuple(access),
-            tuple(partitioning),
-            tuple((level, setting) for level, setting in isolation),
-            tuple(
-                Level(
-                    lname,
-                    consistency,
-                    lpacelc,
-                    tuple(replication),
-                    tuple(conflicts),
-                    tuple(deployments),
-                    transactions,
-                    _limits(llimits),
-                    tuple(lsources),
-                )
-                for (
-                    lname,
-                    consistency,
-                    lpacelc,
-                    replication,
-                    conflicts,
-                    deployments,
-                    transactions,
-                    llimits,
-                    lsources,
-                ) in levels
-            ),
-            _limits(limits),
-            tuple(sources),
-        )
-        for (
-            name,
-            tier,
-            scale,
-            pacelc,
-            access,
-            partitioning,
-            isolation,
-            levels,
-            limits,
-            sources,
-        ) in raw
+def _tuples(value: Any) -> Any:
+    """JSON's lists as the tuples the records hold."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _limits(raw: list[Any]) -> tuple[Limit, ...]:
+    for limit in raw:
+        _exact(Limit, limit)
+    return tuple(Limit(*_tuples(limit)) for limit in raw)
+
+
+def _level(raw: list[Any]) -> Level:
+    _exact(Level, raw)
+    level = Level(*_tuples(raw))
+    return level._replace(limits=_limits(raw[Level._fields.index("limits")]))
+
+
+def _store(raw: list[Any]) -> Store:
+    _exact(Store, raw)
+    store = Store(*_tuples(raw))
+    return store._replace(
+        levels=tuple(_level(level) for level in raw[Store._fields.index("levels")]),
+        limits=_limits(raw[Store._fields.index("limits")]),
     )
 
 
 def decode(raw: dict[str, Any]) -> rules.RuleSet:
     """The rule set `encode` gave `raw` for; raises on anything malformed."""
-    catalogue = Catalogue(_stores(raw["stores"]))
-    pairs, places, fibre, route, source = raw["network"]
-    network = NetworkTable(
-        {frozenset(pair[:-1]): float(pair[-1]) for pair in pairs},
-        {name: (float(lat), float(lon)) for name, lat, lon in places},
-        float(fibre),
-        float(route),
-        str(source),
-    )
-    figures = Figures(
-        {
-            name: Figure(value, unit, meaning, tuple(sources))
-            for name, value, unit, meaning, sources in raw["figures"]
-        }
-    )
+    catalogue = Catalogue(tuple(_store(store) for store in raw["stores"]))
+    pairs, places, *rest = raw["network"]
+    network_fields = [
+        {frozenset(pair[:-1]): pair[-1] for pair in pairs},
+        {name: tuple(place) for name, place in places},
+        *rest,
+    ]
+    _exact(NetworkTable, network_fields)
+    network = NetworkTable(*network_fields)
+    for figure in raw["figures"].values():
+        _exact(Figure, figure)
+    figures = Figures({name: Figure(*_tuples(f)) for name, f in raw["figures"].items()})
+    _exact(Failures, raw["failures"])
     failures = Failures(*raw["failures"])
-    decoder = _Decoder(_types(raw["types"]), build_functions(catalogue, network, figures, failures))
+    functions = build_functions(catalogue, network, figures, failures)
+    decoder = _Decoder(_types(raw["types"]), functions)
     decoded = tuple(decoder.rule(r) for r in raw["rules"])
     return rules.RuleSet(
         decoded,
