@@ -15,6 +15,7 @@ never cached: they are checked afresh and their errors reported as ever.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -182,71 +183,67 @@ class _Decoder:
             return Binary(raw[2], self.expr(raw[3]), self.expr(raw[4]), kind)
         raise ValueError(f"unknown node {tag!r}")
 
-    def rule(self, raw: list[Any]) -> rules.Rule:
-        _exact(rules.Rule, raw)
-        fields = [_tuples(value) for value in raw]
-        for name in _EXPR_FIELDS:
-            node = raw[_RULE_INDEX[name]]
-            fields[_RULE_INDEX[name]] = None if node is None else self.expr(node)
-        message = raw[_RULE_INDEX["message"]]
-        fields[_RULE_INDEX["message"]] = Template(
-            [p if isinstance(p, str) else self.expr(p) for p in message]
+    def read_rules(self, raw: list[list[Any]]) -> tuple[rules.Rule, ...]:
+        read = _reader(
+            rules.Rule,
+            when=self.expr,
+            value=lambda node: None if node is None else self.expr(node),
+            message=lambda parts: Template(
+                [p if isinstance(p, str) else self.expr(p) for p in parts]
+            ),
+            source=lambda where: Location(*where),
         )
-        fields[_RULE_INDEX["source"]] = Location(*raw[_RULE_INDEX["source"]])
-        return rules.Rule(*fields)
+        return tuple(read(rule) for rule in raw)
 
 
-def _exact(record: Any, raw: list[Any]) -> None:
-    """An entry written for other fields is refused, never filled in with defaults."""
-    if not isinstance(raw, list) or len(raw) != len(record._fields):
-        raise ValueError(f"not a {record.__name__}")
+def _reader(record: Any, **fields: Callable[[Any], Any]) -> Callable[[list[Any]], Any]:
+    """What reads a `record` from its fields in order: `fields` rebuild the named ones,
+    the rest are plain values whose lists were tuples. An entry written for other
+    fields is refused, never filled in with defaults."""
+    converters = [fields.get(name, _tuples) for name in record._fields]
+    size = len(converters)
+
+    def read(raw: list[Any]) -> Any:
+        if not isinstance(raw, list) or len(raw) != size:
+            raise ValueError(f"not a {record.__name__}")
+        return record(*[convert(value) for convert, value in zip(converters, raw, strict=True)])
+
+    return read
 
 
 def _tuples(value: Any) -> Any:
-    """JSON's lists as the tuples the records hold."""
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+    return tuple([_tuples(v) for v in value]) if value.__class__ is list else value
 
 
-def _limits(raw: list[Any]) -> tuple[Limit, ...]:
-    for limit in raw:
-        _exact(Limit, limit)
-    return tuple(Limit(*_tuples(limit)) for limit in raw)
+def _stores(raw: list[list[Any]]) -> tuple[Store, ...]:
+    read_limit = _reader(Limit)
 
+    def limits(items: list[Any]) -> tuple[Limit, ...]:
+        return tuple([read_limit(limit) for limit in items])
 
-def _level(raw: list[Any]) -> Level:
-    _exact(Level, raw)
-    level = Level(*_tuples(raw))
-    return level._replace(limits=_limits(raw[Level._fields.index("limits")]))
-
-
-def _store(raw: list[Any]) -> Store:
-    _exact(Store, raw)
-    store = Store(*_tuples(raw))
-    return store._replace(
-        levels=tuple(_level(level) for level in raw[Store._fields.index("levels")]),
-        limits=_limits(raw[Store._fields.index("limits")]),
+    read_level = _reader(Level, limits=limits)
+    read_store = _reader(
+        Store, levels=lambda items: tuple([read_level(i) for i in items]), limits=limits
     )
+    return tuple([read_store(store) for store in raw])
 
 
 def decode(raw: dict[str, Any]) -> rules.RuleSet:
     """The rule set `encode` gave `raw` for; raises on anything malformed."""
-    catalogue = Catalogue(tuple(_store(store) for store in raw["stores"]))
+    catalogue = Catalogue(_stores(raw["stores"]))
     pairs, places, *rest = raw["network"]
-    network_fields = [
-        {frozenset(pair[:-1]): pair[-1] for pair in pairs},
-        {name: tuple(place) for name, place in places},
-        *rest,
-    ]
-    _exact(NetworkTable, network_fields)
-    network = NetworkTable(*network_fields)
-    for figure in raw["figures"].values():
-        _exact(Figure, figure)
-    figures = Figures({name: Figure(*_tuples(f)) for name, f in raw["figures"].items()})
-    _exact(Failures, raw["failures"])
-    failures = Failures(*raw["failures"])
+    read_network = _reader(
+        NetworkTable,
+        pairs=lambda rows: {frozenset(row[:-1]): row[-1] for row in rows},
+        places=lambda rows: {name: tuple(place) for name, place in rows},
+    )
+    network: NetworkTable = read_network([pairs, places, *rest])
+    read_figure = _reader(Figure)
+    figures = Figures({name: read_figure(f) for name, f in raw["figures"].items()})
+    failures: Failures = _reader(Failures)(raw["failures"])
     functions = build_functions(catalogue, network, figures, failures)
     decoder = _Decoder(_types(raw["types"]), functions)
-    decoded = tuple(decoder.rule(r) for r in raw["rules"])
+    decoded = decoder.read_rules(raw["rules"])
     return rules.RuleSet(
         decoded,
         tuple(raw["slot_order"]),
