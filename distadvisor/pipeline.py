@@ -193,7 +193,7 @@ class FileResult(NamedTuple):
 
 class Report(NamedTuple):
     results: tuple[FileResult, ...]
-    rules: tuple[Rule, ...]  # the finding rules that ran over every file
+    rules: tuple[Rule, ...]  # the finding rules that ran over every file (no prediction)
     fail_on: str
 
     @property
@@ -285,8 +285,9 @@ def check(
         named = set(targets)
         found = set(keep([f for f in files if f not in named]))
         files = [f for f in files if f in named or f in found]
-    finding_rules = tuple(ruleset.of_kind("finding"))
-    ids = [r.id for r in finding_rules]
+    ids = [r.id for r in ruleset.of_kind("finding")]  # what `accept:` may name
+    # The rules that run here: those reading predictions run in `simulate` only.
+    finding_rules = tuple(r for r in ruleset.of_kind("finding") if not r.predicted)
     results = [FileResult(p.location.file, None, None, (p,)) for p in missing]
     results += [check_file(f, ruleset, scaffolds, ids, selection) for f in files]
     if selection is not None:

@@ -30,7 +30,8 @@ ACCEPTING = DRIFT + (
 )
 BAD = "version: 1\nsystem: bad\ndata:\n  - {name: a, stale_reads: sometimes}\n"
 CLEAN = "version: 1\nsystem: clean\ndata:\n  - {name: notes}\n"
-FINDING_RULES = [r.id for r in rules.load([rules_dir()]).of_kind("finding")]
+# The finding rules `check` runs: those reading predictions run in `simulate` only.
+FINDING_RULES = [r.id for r in rules.load([rules_dir()]).of_kind("finding") if not r.predicted]
 
 
 @pytest.fixture

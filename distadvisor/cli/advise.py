@@ -111,7 +111,7 @@ def advise(
         from ..render import markdown
         from ..simulate.predict import predict
 
-        prediction = guard(lambda: predict(rec, req))
+        prediction = guard(lambda: predict(rec, req, ruleset=run.ruleset))
         sys.stdout.write(markdown.render(
             rec, req=req, ascii=not stdout_draws_boxes(), prediction=prediction))
     else:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import InputError, Location, did_you_mean
 from .common import RulesOption, fail, guard, load_ruleset
+
+if TYPE_CHECKING:
+    from ..engine.facts import Predicted
+    from ..model.requirements import Requirements
+    from ..recommendation import Recommendation
 
 rules_app = typer.Typer(help="Browse, validate and test the rules.", no_args_is_help=True)
 
@@ -99,6 +104,7 @@ def rules_show(
         f"  defined at: {rule.source}",
         f"  when:       {rule.when_source or '(always: the fallback)'}",
         f"  concludes:  {rule.outcome_text()}",
+        *(["  runs in:    distadvisor simulate (it reads predictions)"] if rule.predicted else []),
         f"  message:    {rule.message_source}",
         "  references:",
         *(f"    - {ref}" for ref in rule.references),
@@ -146,10 +152,18 @@ def rules_test(
     from ..engine import fixtures
     from ..render.escape import terminal
     from ..resources import rules_dir
+    from ..simulate.findings import facts
+    from ..simulate.predict import FIRST_TRIALS, predict
 
     target = folder or rules_dir()
     ruleset = guard(lambda: load_ruleset([folder] if folder else None))
-    reports = guard(lambda: list(fixtures.run_folder(target, ruleset)))
+
+    def simulated(rec: Recommendation, req: Requirements) -> Predicted:
+        # A fixed count, the first round of simulate's own: fixtures keep their figures
+        # far from every threshold, and a run stays a few seconds.
+        return facts(predict(rec, req, ruleset=ruleset, trials=FIRST_TRIALS))
+
+    reports = guard(lambda: list(fixtures.run_folder(target, ruleset, simulated)))
     passed = failed = 0
     for report in reports:
         for outcome in report.outcomes:

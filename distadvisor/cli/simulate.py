@@ -31,7 +31,8 @@ def simulate(
     profile: Annotated[
         str | None,
         typer.Option(help="Latency profile from rules/data/latency.yaml (lnkd-ssd, "
-                     "lnkd-disk, ymmr).", show_default=False),
+                     "lnkd-disk, ymmr); overrides the file's deployment.latency_profile.",
+                     show_default=False),
     ] = None,
     width: Annotated[int, typer.Option(help="Columns of the text report.", min=40, max=1000)] = 80,
     ascii: Annotated[bool, typer.Option("--ascii", help="Pure 7-bit ASCII bars.")] = False,
@@ -56,7 +57,11 @@ def simulate(
             "unknown latency profile", Location(path="--profile"),
             expected="one of " + ", ".join(known), found=repr(profile)[:60],
             hint=did_you_mean(profile, known)))
-    result = guard(lambda: predict(rec, req, seed=seed, trials=trials, profile=profile))
+    result = guard(lambda: predict(rec, req, seed=seed, trials=trials, profile=profile,
+                                   ruleset=run.ruleset))
+    # The settings' --select/--ignore apply to the findings of predictions too.
+    result = result._replace(
+        findings=tuple(f for f in result.findings if run.selection.keeps(f.rule)))
     if fmt is SimulateFormat.json:
         sys.stdout.write(render.render_json(result))
     elif fmt is SimulateFormat.markdown:

@@ -22,6 +22,7 @@ from ..recommendation import (
     PatternAdvice,
     Reason,
     Recommendation,
+    accept_findings,
 )
 from . import facts as factlib
 from .rules import Rule, RuleSet
@@ -97,6 +98,16 @@ def _target_path(subject: factlib.Subject, rule: Rule) -> str:
     return f"{subject.path}.{rule.field}" if subject.path else rule.field
 
 
+def _finding(rule: Rule, subject: factlib.Subject) -> Finding:
+    assert rule.severity is not None
+    text = rule.message.render(subject.facts)
+    return Finding(rule.severity, rule.id, text, _target_path(subject, rule), title=rule.summary())
+
+
+def _finding_order(finding: Finding) -> tuple[int, str, str]:
+    return (SEVERITIES.index(finding.severity), finding.path, finding.rule)
+
+
 def advise(
     ruleset: RuleSet,
     req: Requirements,
@@ -115,21 +126,17 @@ def advise(
     for scope in factlib.SCOPES:
         subjects = _subject_facts(req, scope, entities)
         for rule in ruleset.rules:
-            if rule.scope != scope or rule.slot:
+            if rule.scope != scope or rule.slot or rule.predicted:
                 continue
             for subject in subjects:
                 if not rule.when.evaluate(subject.facts):
                     continue
-                reason = Reason(rule.id, rule.message.render(subject.facts))
                 if rule.pattern:
+                    reason = Reason(rule.id, rule.message.render(subject.facts))
                     key = (rule.pattern, subject.path or subject.name)
                     patterns.setdefault(key, (subject.name, []))[1].append(reason)
                 else:
-                    assert rule.severity is not None
-                    findings.append(
-                        Finding(rule.severity, rule.id, reason.text, _target_path(subject, rule),
-                                title=rule.summary())
-                    )
+                    findings.append(_finding(rule, subject))
     # Keyed by path: a kind of data and a transaction may share a name.
     pattern_list = [
         PatternAdvice(name, subject, path, (scaffolds or {}).get(name), tuple(reasons))
@@ -137,7 +144,7 @@ def advise(
             patterns.items(), key=lambda item: (PATTERNS.index(item[0][0]), item[1][0], item[0][1])
         )
     ]
-    findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.path, f.rule))
+    findings.sort(key=_finding_order)
     recommendation = Recommendation(
         req.system,
         req.description,
@@ -147,3 +154,24 @@ def advise(
     )
     # Findings the file accepts stay in the report, marked, and never fail a build.
     return recommendation.accepting(req.accept)
+
+
+def predicted_findings(
+    ruleset: RuleSet, req: Requirements, rec: Recommendation, predicted: factlib.Predicted
+) -> tuple[Finding, ...]:
+    """The findings of the rules that read predictions (`prediction.*` facts), over the
+    subjects `predicted` covers, each seeing its advice too; accepted ones are marked."""
+    entities = {e.name: e for e in rec.entities}
+    findings: list[Finding] = []
+    for scope in factlib.SCOPES:
+        rules = [r for r in ruleset.rules if r.predicted and r.scope == scope]
+        figures = predicted.of(scope)
+        if not rules or not figures:
+            continue
+        for subject in _subject_facts(req, scope, entities):
+            if subject.name not in figures:
+                continue
+            seen = subject._replace(facts=subject.facts | figures[subject.name])
+            findings += [_finding(r, seen) for r in rules if r.when.evaluate(seen.facts)]
+    findings.sort(key=_finding_order)
+    return accept_findings(findings, req.accept)

@@ -27,8 +27,9 @@ from ..model.requirements import (
     Workload,
     field_types,
 )
+from ..model.vocabulary import REPLICATION
 from .conditions import BOOL, LIST, NUMBER, STRING, Type
-from .slots import ENTITY_SLOTS
+from .slots import ENTITY_SLOTS, QUORUM
 
 SCOPES = ("entity", "service", "transaction", "system")
 
@@ -92,6 +93,62 @@ def _design_facts(design: DataDesign | None) -> dict[str, Any]:
     return facts | dict(zip(_DESIGN_COUNTS, counts, strict=True))
 
 
+# What `distadvisor simulate` predicts, as facts for the finding rules that read them
+# (`prediction.*`): per kind of data and per service on the call graph. The engine knows
+# only their types; simulate/findings.py fills them in, so rules that read them run
+# there and nowhere else (advise and check make no prediction).
+PREDICTED_PREFIX = "prediction."
+_NULLABLE = Type("number", nullable=True)
+PREDICTED_TYPES: dict[str, dict[str, Type]] = {
+    "entity": {
+        "prediction.profile": STRING,
+        "prediction.replication": Type("string", REPLICATION),
+        "prediction.n": NUMBER,
+        "prediction.w": NUMBER,
+        "prediction.r": NUMBER,
+        "prediction.regions": NUMBER,
+        "prediction.reads": Type("string", ("leader", "nearest", "fastest")),
+        "prediction.trials": NUMBER,
+        # Null where every read sees every acknowledged write.
+        "prediction.consistent_at_commit": _NULLABLE,
+        "prediction.consistent_at_bound": _NULLABLE,  # also null without max_staleness_s
+        "prediction.visible_99_ms": _NULLABLE,
+        "prediction.visible_999_ms": _NULLABLE,
+        # Only where the bound is missed for figure('visible_share') of reads.
+        "prediction.cheapest_quorum": QUORUM._replace(nullable=True),
+        "prediction.read_availability_pct": NUMBER,
+        "prediction.write_availability_pct": NUMBER,
+        "prediction.read_p50_ms": NUMBER,
+        "prediction.read_p99_ms": NUMBER,
+        "prediction.write_p50_ms": NUMBER,
+        "prediction.write_p99_ms": NUMBER,
+    },
+    "service": {
+        "prediction.depth": _NULLABLE,  # null in or below a call cycle
+        "prediction.every_hop": _NULLABLE,  # null there too: no bound
+        "prediction.one_layer": NUMBER,
+        "prediction.budgeted": _NULLABLE,
+        "prediction.attempts_per_call": NUMBER,
+        "prediction.retry_budget": NUMBER,
+    },
+}
+
+
+class Predicted(NamedTuple):
+    """Predicted facts by subject name: kinds of data, and services on the call graph.
+    A subject left out has no prediction, and the rules that read one skip it."""
+
+    entities: dict[str, dict[str, Any]]
+    services: dict[str, dict[str, Any]]
+
+    def of(self, scope: str) -> dict[str, dict[str, Any]]:
+        return {"entity": self.entities, "service": self.services}.get(scope, {})
+
+
+def reads_predictions(facts: set[str]) -> bool:
+    return any(f.startswith(PREDICTED_PREFIX) for f in facts)
+
+
 def _system_types() -> dict[str, Type]:
     schema = {
         "system.name": STRING,
@@ -130,9 +187,11 @@ def schema_for(scope: str) -> dict[str, Type]:
         schema["entity.region_loss_safe"] = BOOL
         # A transaction partner holds money, unique claims or never-stale data.
         schema["entity.partner_linearizable"] = BOOL
+        schema |= PREDICTED_TYPES["entity"]
     elif scope == "service":
         schema |= _section_types("service", Service)
         schema |= {"service.callers": LIST, "service.index": NUMBER, "service.declared": BOOL}
+        schema |= PREDICTED_TYPES["service"]
     elif scope == "transaction":
         schema |= _section_types("transaction", Transaction)
         schema |= {"transaction.index": NUMBER, "transaction.distinct_services": LIST}

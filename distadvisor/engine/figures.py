@@ -1,10 +1,10 @@
-"""Named figures the rules compare requirements with: one node's capacity and the read
-rate that pays for a cache.
+"""Named figures the rules compare requirements with: one node's capacity, the read
+rate that pays for a cache, and how sure a prediction must be before it is reported.
 
-They live in `rules/data/capacity.yaml`, each with its unit, meaning and sources, so no
-rule carries a magic number: a rule reads one with `figure('node_data_gb')`, and a name
-the file lacks is refused on load. (Failure rates are `failures.yaml`'s, read by
-engine/availability.py.)
+They live in `rules/data/capacity.yaml` and `predictions.yaml`, each with its unit,
+meaning and sources, so no rule carries a magic number: a rule reads one with
+`figure('node_data_gb')`, and a name the files lack is refused on load. (Failure
+rates are `failures.yaml`'s, read by engine/availability.py.)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import NamedTuple
 from ..errors import InputError, Problem
 from . import parsecache
 
-FILES = ("capacity.yaml",)
+FILES = ("capacity.yaml", "predictions.yaml")
 
 
 class Figure(NamedTuple):

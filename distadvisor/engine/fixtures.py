@@ -14,12 +14,14 @@ Beside each rule file `<framework>.yaml` sits `<framework>.test.yaml`:
           findings: [{rule: findings.money-last-write-wins, path: "data[0].conflicts"}]
 
 Every rule of the file must appear in some case's `fires` and some case's `silent`,
-so each rule is proven both where it fires and where it must not.
+so each rule is proven both where it fires and where it must not. A case that names a
+rule reading predictions (`prediction.*`) is also simulated, by the `predict` the
+caller passes (the engine cannot simulate: that layer sits above it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,11 @@ from ..errors import InputError, Location, Problem
 from ..model import requirements, yamlsource
 from ..recommendation import Recommendation
 from . import chaining
+from .facts import Predicted
 from .rules import FIXTURE_SUFFIX, Rule, RuleSet
+
+# What a requirements file and its advice are predicted to do, as facts.
+Predictor = Callable[[Recommendation, requirements.Requirements], Predicted]
 
 CASE_KEYS = ("name", "requirements", "fires", "silent", "expect")
 EXPECT_KEYS = ("entities", "patterns", "findings")
@@ -152,14 +158,23 @@ def _matches(actual: Any, expected: Any) -> bool:
     return bool(actual == expected)
 
 
-def run_case(case: Case, ruleset: RuleSet) -> Outcome:
+def run_case(case: Case, ruleset: RuleSet, predict: Predictor | None = None) -> Outcome:
     outcome = Outcome(case)
-    rec = chaining.advise(ruleset, requirements.from_document(case.document))
+    req = requirements.from_document(case.document)
+    rec = chaining.advise(ruleset, req)
+    named = [ruleset.by_id(rule_id) for rule_id in case.fires + case.silent]
+    predicted = any(rule is not None and rule.predicted for rule in named)
+    if predicted and predict is not None:
+        found = chaining.predicted_findings(ruleset, req, rec, predict(rec, req))
+        rec = rec._replace(findings=rec.findings + found)
     produced = rec.to_dict()
     fired = _contributors(rec)
     for rule_id in case.fires:
         if rule_id not in fired:
-            outcome.failures.append(f"expected {rule_id} to fire; it did not")
+            rule = ruleset.by_id(rule_id)
+            unmade = predict is None and rule is not None and rule.predicted
+            why = "; it reads predictions, which this run does not make" if unmade else ""
+            outcome.failures.append(f"expected {rule_id} to fire; it did not{why}")
     for rule_id in case.silent:
         if rule_id in fired:
             outcome.failures.append(f"expected {rule_id} to stay silent; it fired")
@@ -207,8 +222,11 @@ class FileReport:
         return not self.gaps and all(o.passed for o in self.outcomes)
 
 
-def run_folder(folder: Path, ruleset: RuleSet) -> Iterator[FileReport]:
-    """Run every fixture file of a folder; each rule file must have one."""
+def run_folder(
+    folder: Path, ruleset: RuleSet, predict: Predictor | None = None
+) -> Iterator[FileReport]:
+    """Run every fixture file of a folder; each rule file must have one. `predict`
+    simulates the cases that name a rule reading predictions."""
     for rule_file in sorted(folder.glob("*.yaml")):
         if rule_file.name.endswith(FIXTURE_SUFFIX) or rule_file not in ruleset.files:
             continue
@@ -220,6 +238,6 @@ def run_folder(folder: Path, ruleset: RuleSet) -> Iterator[FileReport]:
             yield FileReport(fixture, [], [f"{rule_file.name} has no fixture file"])
             continue
         cases = load_cases(fixture, ruleset)
-        outcomes = [run_case(c, ruleset) for c in cases]
+        outcomes = [run_case(c, ruleset, predict) for c in cases]
         gaps = uncovered(cases, ruleset, framework) if framework else []
         yield FileReport(fixture, outcomes, gaps)

@@ -44,6 +44,22 @@ def _count(value: Any) -> int | None:
 MAX_REGIONS = 100
 
 
+# Decimals `round` keeps at most: a float's precision.
+MAX_DECIMALS = 15
+
+
+def round_to(value: Any, digits: Any) -> float | None:
+    """`value` rounded to `digits` decimals (0 to 15): a sampled or modelled figure is
+    known to a few digits, and a message should not print more. Null stays null, and
+    so does a value that is not a finite number."""
+    places = _count(digits)
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or places is None:
+        return None
+    return float(round(value, min(places, MAX_DECIMALS)))
+
+
 def quorum(replication: str, failures: int, intersect: bool) -> dict[str, int] | None:
     """Replica count n, write quorum w and read quorum r for surviving `failures` nodes.
 
@@ -293,7 +309,7 @@ def build(
             (figure_name,),
             NUMBER,
             figures.value,
-            "figure(name): a figure of rules/data/capacity.yaml.",
+            "figure(name): a figure of rules/data/capacity.yaml or predictions.yaml.",
         ),
         "unplaced_regions": Function(
             (LIST,),
@@ -307,6 +323,12 @@ def build(
             lambda *args: write_availability_pct(failures, *args),
             "write_availability_pct(replication, n, w, zone_survives, spans_regions,"
             " regions): percent of the time writes are accepted.",
+        ),
+        "round": Function(
+            (nullable_number, NUMBER),
+            nullable_number,
+            round_to,
+            "round(value, digits): the value rounded to that many decimals (0 to 15).",
         ),
         "len": Function((LIST,), NUMBER, lambda items: len(items or ()), "Number of items."),
         "missing": Function(

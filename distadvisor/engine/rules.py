@@ -44,7 +44,7 @@ from .conditions import (
     parse_expression,
     parse_template,
 )
-from .facts import SCOPES, schema_for
+from .facts import SCOPES, reads_predictions, schema_for
 from .figures import FILES as FIGURE_FILES
 from .figures import Figures, load_figures
 from .functions import build as build_functions
@@ -92,6 +92,8 @@ class Rule(NamedTuple):
     severity: str | None = None
     field: str | None = None  # for findings: the field under the subject's path
     title: str = ""  # one plain sentence, without placeholders, naming what it reports
+    # It reads `prediction.*` facts: it runs in `distadvisor simulate`, after the advice.
+    predicted: bool = False
 
     @property
     def kind(self) -> str:
@@ -314,6 +316,16 @@ class _FileLoader:
             )
             title = ""
         outcome = self.outcome(raw, path, rule_id, scope, schema)
+        computed = (outcome or {}).get("value")
+        read = when.facts() | message.facts() | (computed.facts() if computed else set())
+        predicted = reads_predictions(read)
+        if predicted and outcome is not None and "severity" not in outcome:
+            self.problem(
+                path,
+                f"rule '{rule_id}': only findings may read predictions",
+                "a severity: predictions are made from the advice, after every "
+                "conclusion and pattern",
+            )
         if len(self.problems) > before or outcome is None:
             return None
         return Rule(
@@ -329,6 +341,7 @@ class _FileLoader:
             when_source=_source_text(raw.get("when", "")),
             outcome_source=_outcome_source(raw),
             title=" ".join(title.split()),
+            predicted=predicted,
             **outcome,
         )
 

@@ -35,6 +35,9 @@ Access = Literal["point", "range", "time-series", "geo", "search", "log", "count
 WritesFrom = Literal["one-region", "all-regions"]
 Mutability = Literal["mutable", "immutable", "append-only"]
 Freshness = Literal["hard", "objective"]
+# The latency fits of rules/data/latency.yaml that `distadvisor simulate` draws from;
+# loading that file checks it has each of them.
+LatencyProfile = Literal["lnkd-ssd", "lnkd-disk", "ymmr"]
 # The contract's vocabularies (vocabulary.py), which a declared design is written in;
 # a test keeps these Literals equal to them.
 Replication = Literal[
@@ -102,6 +105,13 @@ class Deployment:
     )
     writes_from: WritesFrom = field(
         default="one-region", metadata=spec("Whether writes enter in one region or in all of them.")
+    )
+    latency_profile: LatencyProfile | None = field(
+        default=None,
+        metadata=spec(
+            "The latency fits `distadvisor simulate` draws delays from (SSD or disk nodes); "
+            "`simulate --profile` overrides it."
+        ),
     )
 
     @property

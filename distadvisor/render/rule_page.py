@@ -46,6 +46,7 @@ def markdown(rule: Rule, ruleset: RuleSet) -> str:
         f"- Framework: `{rule.framework}` (scope `{rule.scope}`, priority {rule.priority})",
         f"- Concludes: {rule.outcome_text()}",
         f"- When: `{rule.when_source or 'always (the fallback)'}`",
+        *(["- Runs in: `distadvisor simulate` (it reads predictions)"] if rule.predicted else []),
         "",
         "## What it says",
         "",

@@ -7,12 +7,14 @@ engine's too, so they load in engine/availability.py.
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..engine import parsecache
 from ..engine.datareader import DataReader
 from ..errors import Problem
+from ..model.requirements import LatencyProfile
 from ..resources import rules_dir
 
 
@@ -91,6 +93,13 @@ def load_latency(path: Path | None = None) -> Latency:
                 for leg in ("write_send", "write_ack", "read_send", "read_ack")]
         description = raw.get("description", "") if isinstance(raw, dict) else ""
         profiles[str(name)] = Profile(str(name), str(description), *legs)
+    named = typing.get_args(LatencyProfile)  # what a requirements file may choose
+    if sorted(profiles) != sorted(named):
+        read.problems.append(
+            Problem("profiles differ from those a requirements file may name",
+                    doc.locate(("profiles",)), expected=", ".join(named),
+                    found=", ".join(profiles))
+        )
     default = doc.data.get("default_profile") if isinstance(doc.data, dict) else None
     if default not in profiles:
         read.problems.append(

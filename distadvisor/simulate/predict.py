@@ -13,14 +13,16 @@ import math
 import random
 
 from ..engine import availability as avail
+from ..engine import rules
 from ..engine.availability import Failures, load_failures
 from ..engine.network import NetworkTable, load_network
+from ..engine.rules import RuleSet
 from ..model.requirements import Entity, Requirements
-from ..recommendation import EntityAdvice, Recommendation, accept_findings
+from ..recommendation import EntityAdvice, Recommendation
 from ..resources import rules_dir
 from .amplification import amplification
 from .data import Latency, Profile, load_latency
-from .findings import cheapest_quorum, findings, load_thresholds
+from .findings import cheapest_quorum, findings
 from .prediction import EntityPrediction, Percentiles, Prediction, Staleness
 from .wars import Design, Samples, quantile, simulate
 
@@ -131,14 +133,20 @@ def predict(
     seed: int = 0,
     trials: int | None = None,
     profile: str | None = None,
+    ruleset: RuleSet | None = None,
 ) -> Prediction:
-    """Predict every kind of data's behaviour under its design, and retry amplification."""
-    latency, failures, thresholds = load_latency(), load_failures(), load_thresholds()
+    """Predict every kind of data's behaviour under its design, and retry amplification,
+    with the findings of `ruleset`'s prediction rules (the shipped rules by default).
+    The latency profile is `profile`, else the file's, else latency.yaml's default."""
+    ruleset = ruleset or rules.load([rules_dir()])
+    latency, failures = load_latency(), load_failures()
+    visible_share = ruleset.figures.value("visible_share")
     network = load_network(rules_dir() / "data" / "network.yaml")
-    chosen = latency.profiles[profile or latency.default_profile]
+    chosen = latency.profiles[
+        profile or req.deployment.latency_profile or latency.default_profile
+    ]
     entities = {e.name: e for e in req.data}
     out = []
-    cheapest: dict[str, tuple[int, int, int]] = {}
     for index, advice in enumerate(rec.entities):
         entity = entities[advice.name]
         scheme, n, w, r = _design_of(advice, entity)
@@ -155,10 +163,10 @@ def predict(
         can_be_stale = reads == "nearest" or (reads == "fastest" and w + r <= n)
         staleness = _staleness(samples, entity.max_staleness_s) if can_be_stale else None
         if staleness is not None and staleness.consistent_at_bound is not None \
-                and staleness.consistent_at_bound < thresholds.visible_share:
+                and staleness.consistent_at_bound < visible_share:
             bound_ms = (entity.max_staleness_s or 0) * 1000
-            cheapest[advice.name] = cheapest_quorum(
-                n, design, chosen, bound_ms, thresholds.visible_share, seed)
+            staleness = staleness._replace(cheapest=cheapest_quorum(
+                n, design, chosen, bound_ms, visible_share, seed))
         availability = avail.predict(scheme, n, w, r, regions, failures)
         out.append(
             EntityPrediction(
@@ -189,5 +197,4 @@ def predict(
         retry_budget=failures.retry_budget,
         findings=(),
     )
-    found = findings(prediction, req, thresholds, cheapest)
-    return prediction._replace(findings=accept_findings(found, req.accept))
+    return prediction._replace(findings=findings(prediction, rec, req, ruleset))

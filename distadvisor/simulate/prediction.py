@@ -20,6 +20,9 @@ class Staleness(NamedTuple):
     visible_99_ms: float  # t after which 99 % of reads are consistent
     visible_999_ms: float
     curve: tuple[tuple[float, float], ...]  # (t ms, probability consistent)
+    # Where the bound is missed for figure('visible_share') of reads: the (n, w, r) with
+    # the fewest replicas waited for that meets it.
+    cheapest: tuple[int, int, int] | None = None
 
 
 class EntityPrediction(NamedTuple):
