@@ -28,8 +28,8 @@ def work() -> int:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        ours = generate(Path(folder), "bulkhead", "BenchBulkhead")
-    bulkhead = ours.BenchBulkhead()
+        ours = generate(Path(folder), "bulkhead", "BenchedBulkhead")
+    bulkhead = ours.BenchedBulkhead()
     semaphore = threading.Semaphore(10)
     bounded = threading.BoundedSemaphore(10)
 

@@ -41,7 +41,7 @@ def stampede(read: Callable[[str], object]) -> None:
 def main() -> None:
     cachetools = require("cachetools", "bench_cache")
     with tempfile.TemporaryDirectory() as folder:
-        ours = generate(Path(folder), "cache-aside", "BenchCache", {"ttl": 3600})
+        ours = generate(Path(folder), "cache-aside", "BenchedCache", {"ttl": 3600})
 
     loads = {"generated": 0, "cachetools": 0, "cachetools + lock": 0, "cachetools + condition": 0}
 
@@ -53,7 +53,7 @@ def main() -> None:
 
         return load
 
-    cache = ours.BenchCache()
+    cache = ours.BenchedCache()
     load_ours = slow("generated")
 
     def read_ours(key: str) -> object:

@@ -27,10 +27,10 @@ def work() -> int:
 def main() -> None:
     tenacity = require("tenacity", "bench_retry")
     with tempfile.TemporaryDirectory() as folder:
-        ours = generate(Path(folder), "retry-backoff", "BenchRetry")
+        ours = generate(Path(folder), "retry-backoff", "BenchedRetry")
         lean = generate(Path(folder), "retry-backoff", "LeanRetry", {"budget_ratio": 0})
 
-    policy = ours.BenchRetry()
+    policy = ours.BenchedRetry()
     retrying = tenacity.retry(
         stop=tenacity.stop_after_attempt(3),
         wait=tenacity.wait_random_exponential(multiplier=0.1, max=10),

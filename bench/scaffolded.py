@@ -4,7 +4,6 @@ folder and import it, require a comparison library, time a callable."""
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 import timeit
 from collections.abc import Callable, Mapping
@@ -15,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from distadvisor.scaffold import render as scaffold
 from distadvisor.scaffold import safewrite, specs
+from distadvisor.scaffold.options import snake_case
 from distadvisor.scaffold.specs import resolve_options
 
 REPEATS = 7
@@ -41,18 +41,17 @@ def generate(
     *,
     is_async: bool = False,
 ) -> ModuleType:
-    """Scaffold `pattern` as `class_name` into `folder` and import the module."""
+    """Scaffold `pattern` as `class_name` into `folder` and import the user's module
+    (which imports the generated base beside it), as the user's code would."""
     spec = specs.load_patterns()[pattern]
     resolved = resolve_options(spec, dict(options or {}))
     files = scaffold.render(spec, class_name, resolved, is_async=is_async)
-    written = safewrite.write_files(files, folder)
-    path = next(p for p in written if not p.name.startswith("test_"))
-    module_spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[path.stem] = module  # dataclasses look their module up while it loads
-    module_spec.loader.exec_module(module)
-    return module
+    safewrite.write_files(files, folder)
+    sys.path.insert(0, str(folder))
+    try:
+        return importlib.import_module(snake_case(class_name))
+    finally:
+        sys.path.remove(str(folder))
 
 
 def best_ns(func: Callable[[], object], calls: int) -> float:

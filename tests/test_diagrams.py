@@ -180,7 +180,7 @@ def test_resilience_scaffolds_draw_their_options(
     assert all(line.isascii() and len(line) <= scaffolds.WIDTH for line in drawn.splitlines())
     for fact in facts:
         assert fact in drawn, fact
-    module = render(spec, "DocName", resolved)[f"{snake_case('DocName')}.py"]
+    module = render(spec, "DocName", resolved)[f"_{snake_case('DocName')}_base.py"]
     assert drawn.splitlines()[0] in module
 
 

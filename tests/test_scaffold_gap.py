@@ -6,8 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+from scaffold_import import import_generated
 from test_scaffolder import assert_bad_input, run_scaffold
 
+from distadvisor.cli import scaffold as scaffold_cli
 from distadvisor.resources import templates_dir
 from distadvisor.scaffold import gap
 from distadvisor.scaffold.render import render
@@ -21,9 +24,55 @@ def on_call_rejected() -> None:
 '''
 
 
+# Options a pattern cannot do without, for the cases run over every pattern.
+REQUIRED = {"saga": ("--steps", "reserve,charge")}
+
+
 def scaffold(out: Path, pattern: str, name: str, *options: str) -> None:
     outcome = run_scaffold(pattern, "--name", name, "--out", str(out), *options)
     assert outcome.exit_code == 0, outcome
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time: what a write would change."""
+    return {path.name: (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in folder.iterdir() if path.is_file()}
+
+
+@pytest.mark.parametrize("pattern", sorted(load_patterns()))
+def test_update_refreshes_the_base_and_keeps_the_edited_user_file(
+    pattern: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(templates_dir(), templates)
+    out = tmp_path / "src"
+    scaffold(out, pattern, "GapCheck", *REQUIRED.get(pattern, ()))
+    assert sorted(path.name for path in out.iterdir()) == [
+        "_gap_check_base.py", "gap_check.py", "test_gap_check.py"]
+    base, user = out / "_gap_check_base.py", out / "gap_check.py"
+    user.write_text(user.read_text() + FILLED_IN)
+    mine = user.read_bytes()
+
+    before = snapshot(out)
+    outcome = run_scaffold("update", str(out))
+    assert outcome.exit_code == 0, outcome
+    assert outcome.stdout == "every generated file is up to date\n"
+    assert snapshot(out) == before
+
+    template = templates / pattern / "base.py.j2"
+    template.write_text(template.read_text() + "\nTEMPLATE_FIX = 1\n")
+    monkeypatch.setattr(scaffold_cli, "_patterns", lambda: load_patterns(templates))
+    assert run_scaffold("check", str(out)).exit_code == 1
+    outcome = run_scaffold("update", str(out))
+    assert outcome.exit_code == 0, outcome
+    assert outcome.stdout == f"wrote {base}\n"
+    assert base.read_text().endswith("\nTEMPLATE_FIX = 1\n")
+    assert user.read_bytes() == mine
+    assert run_scaffold("check", str(out)).exit_code == 0
+    # The edited module runs on the refreshed base: the class users import is theirs.
+    module = import_generated(out, "gap_check")
+    assert [cls.__name__ for cls in module.GapCheck.__mro__[:2]] == ["GapCheck", "GapCheckBase"]
+    assert callable(module.on_call_rejected)
 
 
 def test_update_after_a_template_change_keeps_the_user_file_byte_for_byte(

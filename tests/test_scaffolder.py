@@ -17,6 +17,7 @@ from distadvisor import __version__
 from distadvisor.cli import scaffold as scaffold_cli
 from distadvisor.errors import InputError
 from distadvisor.scaffold.options import snake_case
+from distadvisor.scaffold.render import isort_order
 from distadvisor.scaffold.safewrite import write_files
 from distadvisor.scaffold.specs import load_patterns, resolve_options
 
@@ -236,6 +237,24 @@ def test_module_name_is_snake_case_of_the_class_name() -> None:
     assert snake_case("HTTPCircuitBreaker") == "http_circuit_breaker"
     assert snake_case("OrderSaga2") == "order_saga2"
     assert snake_case("Ring") == "ring"
+
+
+def test_isort_filter_orders_names_as_ruff_wants_them(tmp_path: Path) -> None:
+    """Generated user modules re-export the base's names through this filter: ruff's
+    isort (I001) and RUF022 must accept the order as it is."""
+    names = ["retry_after_of", "Retry10", "X", "RETRY_ON", "deadline", "Retry9",
+             "RetryMetrics", "DeadlineExceededError", "_private", "A2B"]
+    ordered = isort_order(names)
+    assert ordered == ["A2B", "RETRY_ON", "DeadlineExceededError", "Retry9", "Retry10",
+                       "RetryMetrics", "X", "_private", "deadline", "retry_after_of"]
+    source = tmp_path / "reexport.py"
+    source.write_text(
+        "from mod import (\n" + "".join(f"    {name},\n" for name in ordered) + ")\n\n"
+        "__all__ = [\n" + "".join(f'    "{name}",\n' for name in ordered) + "]\n"
+    )
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--select",
+                           "I,RUF022", str(source)], capture_output=True, text=True, check=False)
+    assert ruff.returncode == 0, ruff.stdout
 
 
 def test_importing_the_scaffolder_does_not_import_jinja2() -> None:

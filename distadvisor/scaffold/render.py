@@ -12,6 +12,7 @@ start-up time matters.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,6 +40,19 @@ def py_literal(value: object) -> str:
     if isinstance(value, bool | int | str) or (isinstance(value, float) and math.isfinite(value)):
         return repr(value)
     raise TypeError(f"py filter: refusing to render {type(value).__name__} {value!r}")
+
+
+def isort_order(names: list[str]) -> list[str]:
+    """The Jinja `isort` filter: names in the order ruff's isort wants imported members
+    and RUF022 wants `__all__`: constants, then classes, then the rest, each group
+    case-insensitively with numbers in natural order."""
+
+    def key(name: str) -> tuple[int, list[tuple[int, str]], str]:
+        kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+        parts = re.split(r"(\d+)", name.lower())
+        return kind, [(int(p), "") if p.isdigit() else (-1, p) for p in parts], name
+
+    return sorted(names, key=key)
 
 
 def option_argument(option: OptionSpec, value: object) -> list[str]:
@@ -147,6 +161,7 @@ def render(spec: PatternSpec, class_name: str, options: Mapping[str, object], *,
         autoescape=False,
     )
     env.filters["py"] = py_literal
+    env.filters["isort"] = isort_order
     context: dict[str, Any] = {
         "class_name": class_name,
         "module": module,
