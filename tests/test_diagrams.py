@@ -220,6 +220,17 @@ def test_diagram_command_width_ascii_and_filters(cli: CLI) -> None:
     assert result.stdout.startswith("Where each kind of data sits")
 
 
+def test_no_saga_is_drawn_for_a_transaction_within_one_service(cli: CLI) -> None:
+    # The ledger's transfer runs in ledger-core alone: the advice finds a local
+    # transaction enough, so no compensations are drawn for it.
+    result = cli("diagram", LEDGER)
+    assert result.exit_code == 0
+    assert "transfer" not in result.stdout and "saga" not in result.stdout
+    result = cli("advise", "--detail", LEDGER)
+    assert "findings.local-transaction" in result.stdout or "local database" in result.stdout
+    assert "transfer: saga" not in result.stdout
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--entity", "paymnts"], "did you mean 'payments'?"),
     (["--kind", "replicaton"], "did you mean 'replication'?"),

@@ -135,8 +135,10 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
                        "writes_from": draw(st.sampled_from(["one-region", "all-regions"]))},
         "availability": {"node_failures_tolerated": draw(st.integers(0, 3))},
         "data": entities,
-        "services": [{"name": s, "external": draw(st.booleans())} for s in services],
-        "transactions": [{"name": "txn", "steps": steps, "services": services[:1]}],
+        # The transaction's two services are ours, so it is a saga and gets a diagram.
+        "services": [{"name": s, "external": i >= 2 and draw(st.booleans())}
+                     for i, s in enumerate(services)],
+        "transactions": [{"name": "txn", "steps": steps, "services": services[:2]}],
     }
 
 

@@ -14,6 +14,7 @@ from distadvisor.engine import rules
 from distadvisor.engine.availability import load_failures
 from distadvisor.engine.functions import (
     availability_pct,
+    best_write_availability_pct,
     leader_round_trip_ms,
     quorum,
     round_trip_ms,
@@ -187,7 +188,7 @@ FAILURES = load_failures()
 
 
 def test_write_availability_is_the_shared_model_with_a_failover_pause() -> None:
-    got = write_availability_pct(FAILURES, "consensus", 3, 2, True, True, 3)
+    got = write_availability_pct(FAILURES, "consensus", 3, 2, True, True, 3, False)
     assert got is not None
     model = avail.predict("consensus", 3, 2, 1, 3, FAILURES).write
     assert math.isclose(got, 100 * model)
@@ -197,15 +198,40 @@ def test_write_availability_is_the_shared_model_with_a_failover_pause() -> None:
 
 
 def test_write_availability_counts_what_replicas_share() -> None:
-    one_region = write_availability_pct(FAILURES, "leaderless", 5, 3, True, False, 3)
+    one_region = write_availability_pct(FAILURES, "leaderless", 5, 3, True, False, 3, False)
     assert one_region is not None and one_region < 100 * FAILURES.region_up
-    one_zone = write_availability_pct(FAILURES, "leaderless", 5, 3, False, False, 3)
+    one_zone = write_availability_pct(FAILURES, "leaderless", 5, 3, False, False, 3, False)
     assert one_zone is not None and one_zone < 100 * FAILURES.zone_up * FAILURES.region_up
-    spread = write_availability_pct(FAILURES, "leaderless", 5, 3, True, True, 5)
+    spread = write_availability_pct(FAILURES, "leaderless", 5, 3, True, True, 5, False)
     assert spread is not None and spread > one_region
-    assert write_availability_pct(FAILURES, "consensus", None, 2, True, True, 3) is None
+    assert write_availability_pct(FAILURES, "consensus", None, 2, True, True, 3, False) is None
+
+
+def test_a_write_waiting_for_a_remote_standby_needs_both_regions() -> None:
+    local = write_availability_pct(FAILURES, "leader-follower-sync", 5, 3, True, True, 2, False)
+    remote = write_availability_pct(FAILURES, "leader-follower-sync", 5, 3, True, True, 2, True)
+    assert local is not None and remote is not None and remote < local
+    # Both regions must be up, so no spread of replicas beats two regions' uptime.
+    assert remote < 100 * FAILURES.region_up**2
+    # Asynchronous followers never wait for a remote acknowledgement.
+    async_ = write_availability_pct(FAILURES, "leader-follower-async", 3, 1, True, True, 2, True)
+    assert async_ == write_availability_pct(
+        FAILURES, "leader-follower-async", 3, 1, True, True, 2, False
+    )
+
+
+def test_the_best_replica_count_is_capped_by_regions_and_failover() -> None:
+    two = best_write_availability_pct(FAILURES, "leader-follower-sync", True, True, 2, True)
+    three = best_write_availability_pct(FAILURES, "leader-follower-sync", True, True, 3, True)
+    assert two is not None and three is not None
+    assert two < 99.99 < three
+    # No sized quorum does better than the ceiling.
+    for f in range(4):
+        n, w = 2 * f + 1, f + 1
+        got = write_availability_pct(FAILURES, "leader-follower-sync", n, w, True, True, 2, True)
+        assert got is not None and got <= two
 
 
 def test_replicas_with_leaders_reach_five_nines_across_regions() -> None:
-    got = write_availability_pct(FAILURES, "consensus", 3, 2, True, True, 3)
+    got = write_availability_pct(FAILURES, "consensus", 3, 2, True, True, 3, False)
     assert got is not None and got >= 99.999

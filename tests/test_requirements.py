@@ -90,6 +90,14 @@ def test_regions_as_names_count_and_keep_their_names() -> None:
         (MINIMAL + "services:\n  - {name: pay}\ntransactions:\n"
          "  - {name: t, steps: [x, x], services: [pay]}\n",
          "transactions[0].steps[1]: duplicate step name 'x'"),
+        (MINIMAL + "transactions:\n  - {name: t, steps: [a], services: [pay],"
+         " read_only_services: [payy]}\n",
+         "transactions[0].read_only_services[0]: 'payy' is not a service of this transaction"),
+        (MINIMAL + "transactions:\n  - {name: t, steps: [a], services: [pay, risk],"
+         " read_only_services: [risk, risk]}\n",
+         "transactions[0].read_only_services[1]: duplicate read-only service name 'risk'"),
+        (MINIMAL + "transactions:\n  - {name: t, steps: [a], services: [pay, risk],"
+         " read_only_services: [risk]}\n", ""),  # valid
         (MINIMAL + "transactions:\n  - {name: t, steps: []}\n", "transactions[0].steps: too few"),
         (MINIMAL + "workload: {reads_per_sec: 1" + "0" * 400 + "}\n",
          "workload.reads_per_sec: must be a number; expected a finite number, found a number"

@@ -144,6 +144,31 @@ def test_availability_and_latency_findings_use_the_files_own_targets(advise: Any
         run(advise, strict))
 
 
+def test_a_write_that_must_reach_the_other_region_waits_for_it(advise: Any) -> None:
+    # us-east-1 to us-west-2 is 65 ms in rules/data/network.yaml.
+    two = {"deployment": {"regions": ["us-east-1", "us-west-2"]},
+           "data": [{"name": "balance", "money": True}]}
+    durable = run(advise, two | {"availability": {"region_failure_tolerated": True, "rpo_s": 0}})
+    in_region = run(advise, two | {"availability": {"region_failure_tolerated": True,
+                                                    "rpo_s": 30}})
+    remote, local = durable.entities[0], in_region.entities[0]
+    assert remote.replication == local.replication == "leader-follower-sync"
+    assert remote.write_ms.p50 >= 65 > local.write_ms.p99
+    # The standby in the other region must be up too, so writes are up less often.
+    assert remote.write_availability < local.write_availability
+
+
+def test_a_named_remote_standby_bounds_the_commit_from_below() -> None:
+    far = 30.0
+    distance = ((0.0, far, 0.0), (far, 0.0, far), (0.0, far, 0.0))
+    local = Design(3, 2, 1, distance, leader=True, reads="leader", readers_everywhere=False)
+    remote = local._replace(remote_ack=(1,))
+    profile = LATENCY.profiles["lnkd-ssd"]
+    fast = simulate(local, profile, 2_000, random.Random(5))
+    slow = simulate(remote, profile, 2_000, random.Random(5))
+    assert quantile(fast.write, 0.99) < 2 * far <= slow.write[0]
+
+
 def test_retry_amplification_fires_past_the_threshold_and_can_be_accepted(advise: Any) -> None:
     shallow = BASE | {"services": [{"name": "a", "calls": ["b"]}, {"name": "b", "calls": ["c"]},
                                    {"name": "c"}]}

@@ -73,16 +73,16 @@ def cap_diagram(entities: Sequence[EntityAdvice], style: Style) -> Diagram:
 
 def saga_diagrams(rec: Recommendation, req: Requirements | None, style: Style,
                   only: str | None = None) -> list[Diagram]:
-    """One flow per transaction, labelled with the saga style recommended for it."""
+    """One flow per transaction the advice gives a saga, labelled with its style: a
+    transaction that needs no saga gets no compensations drawn."""
     if req is None:
         return []
     how = {p.subject: _SAGA_PATTERNS[p.pattern] for p in rec.patterns
            if p.pattern in _SAGA_PATTERNS}
     return [Diagram("saga", t.name, saga.draw(
-                t.name, t.steps, services=t.services,
-                coordination=how.get(t.name, "orchestrated"),
+                t.name, t.steps, services=t.services, coordination=how[t.name],
                 width=style.width, ascii=style.ascii))
-            for t in req.transactions if only in (None, t.name)]
+            for t in req.transactions if t.name in how and only in (None, t.name)]
 
 
 def breaker_subjects(rec: Recommendation) -> list[str]:

@@ -78,6 +78,14 @@ def placement(n: int, regions: int, zones_per_region: int) -> list[list[int]]:
 def reachable(n: int, regions: int, failures: Failures) -> list[float]:
     """P(k replicas reachable) for k = 0..n."""
     total = [1.0]
+    for in_region in _reachable_per_region(n, regions, failures):
+        total = _add(total, in_region)
+    return total
+
+
+def _reachable_per_region(n: int, regions: int, failures: Failures) -> list[list[float]]:
+    """For each region, P(k of its replicas reachable)."""
+    out = []
     for zones in placement(n, regions, failures.zones_per_region):
         in_region = [1.0]
         for count in zones:
@@ -89,12 +97,32 @@ def reachable(n: int, regions: int, failures: Failures) -> list[float]:
             zone = [failures.zone_up * x + (down if k == 0 else 0.0) for k, x in enumerate(nodes)]
             in_region = _add(in_region, zone)
         region_down = 1 - failures.region_up
-        in_region = [
-            failures.region_up * x + (region_down if k == 0 else 0.0)
-            for k, x in enumerate(in_region)
+        out.append(
+            [
+                failures.region_up * x + (region_down if k == 0 else 0.0)
+                for k, x in enumerate(in_region)
+            ]
+        )
+    return out
+
+
+def _at_least_in_two_regions(per_region: list[list[float]], needed: int) -> float:
+    """P(at least `needed` replicas reachable, in at least two regions): a leader whose
+    write must also reach a standby in another region."""
+    # by_spread[m][k]: P(k reachable so far, in min(m, 2) regions with any reachable)
+    by_spread = [[1.0], [0.0], [0.0]]
+    for in_region in per_region:
+        nxt: list[list[float]] = [
+            [0.0] * (len(by_spread[0]) + len(in_region) - 1) for _ in range(3)
         ]
-        total = _add(total, in_region)
-    return total
+        for m, dist in enumerate(by_spread):
+            for k, pk in enumerate(dist):
+                if pk == 0.0:
+                    continue
+                for j, pj in enumerate(in_region):
+                    nxt[min(2, m + (j > 0))][k + j] += pk * pj
+        by_spread = nxt
+    return at_least(by_spread[2], needed)
 
 
 def at_least(distribution: list[float], needed: int) -> float:
@@ -113,7 +141,14 @@ class Availability(NamedTuple):
 
 
 def predict(
-    scheme: str, n: int, w: int, r: int, regions: int, failures: Failures
+    scheme: str,
+    n: int,
+    w: int,
+    r: int,
+    regions: int,
+    failures: Failures,
+    *,
+    remote_ack: bool = False,
 ) -> Availability:
     """Read and write availability of a design with `n` replicas over `regions` regions.
 
@@ -121,7 +156,10 @@ def predict(
     stand-ins and raise this, at the cost of the consistency w + r > n promises).
     Consensus: a majority, with the leader among it after a failover; reads at the
     leader need the same. Leader-follower: writes need the leader (any survivor after a
-    failover), reads any replica. Multi-leader: any replica for both.
+    failover), reads any replica; with `remote_ack` (a region loss must lose no
+    acknowledged write) a write also waits for a standby in a region other than the
+    leader's, so replicas must be reachable in two regions. Multi-leader: any replica
+    for both.
     """
     dist = reachable(n, regions, failures)
     loss = failover_loss(scheme, failures)
@@ -134,5 +172,9 @@ def predict(
         write = at_least(dist, max(majority, w)) * (1 - loss)
         return Availability(write, write)
     # leader-follower: synchronous followers must acknowledge too
-    write = at_least(dist, max(1, w)) * (1 - loss)
+    if remote_ack and scheme == "leader-follower-sync" and regions > 1:
+        spread = _at_least_in_two_regions(_reachable_per_region(n, regions, failures), w)
+        write = spread * (1 - loss)
+    else:
+        write = at_least(dist, max(1, w)) * (1 - loss)
     return Availability(at_least(dist, 1), write)

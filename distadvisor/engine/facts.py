@@ -194,7 +194,15 @@ def schema_for(scope: str) -> dict[str, Type]:
         schema |= PREDICTED_TYPES["service"]
     elif scope == "transaction":
         schema |= _section_types("transaction", Transaction)
-        schema |= {"transaction.index": NUMBER, "transaction.distinct_services": LIST}
+        schema |= {
+            "transaction.index": NUMBER,
+            "transaction.distinct_services": LIST,
+            # The distinct services we own (`external: false`): only they hold an outbox.
+            "transaction.internal_services": LIST,
+            "transaction.external_services": LIST,
+            # The services we own that change state in it: a saga needs two of them.
+            "transaction.writing_services": LIST,
+        }
     return schema
 
 
@@ -343,10 +351,18 @@ def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
             facts |= {"service.callers": callers, "service.index": i, "service.declared": declared}
             yield Subject(scope, service.name, path, facts)
     elif scope == "transaction":
+        external = {s.name for s in req.services if s.external}
         for i, txn in enumerate(req.transactions):
+            distinct = list(dict.fromkeys(txn.services))
+            internal = [s for s in distinct if s not in external]
             facts = system | _section_facts("transaction", txn)
             facts |= {
                 "transaction.index": i,
-                "transaction.distinct_services": list(dict.fromkeys(txn.services)),
+                "transaction.distinct_services": distinct,
+                "transaction.internal_services": internal,
+                "transaction.external_services": [s for s in distinct if s in external],
+                "transaction.writing_services": [
+                    s for s in internal if s not in txn.read_only_services
+                ],
             }
             yield Subject(scope, txn.name, f"transactions[{i}]", facts)

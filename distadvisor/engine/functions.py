@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..model.requirements import MAX_NODE_FAILURES
 from .availability import Failures
 from .availability import predict as predict_availability
 from .catalogue import Catalogue, Needs, Store
@@ -156,13 +157,15 @@ def write_availability_pct(
     zone_survives: bool,
     spans_regions: bool,
     regions: Any,
+    remote_ack: bool,
 ) -> float | None:
     """Percent of the time writes are accepted, replicas failing alone, with their zone
     or with their region (engine/availability.py, figures of failures.yaml).
 
     Replicas spread over the `regions` regions (at most one per replica) when they span
     regions, else they share one region; over each region's zones unless they may share
-    a zone. A scheme with a leader also loses each failover's pause.
+    a zone. A scheme with a leader also loses each failover's pause; with `remote_ack`
+    its writes also wait for a standby in another region.
     """
     counts = _count(replicas), _count(needed), _count(regions)
     if None in counts:
@@ -170,8 +173,38 @@ def write_availability_pct(
     n = max(1, int(replicas))
     spread = failures if zone_survives else failures._replace(zones_per_region=1)
     span = max(1, min(int(regions), n)) if spans_regions else 1
-    write = predict_availability(replication, n, int(needed), 1, span, spread).write
+    write = predict_availability(
+        replication, n, int(needed), 1, span, spread, remote_ack=remote_ack
+    ).write
     return 100.0 * write
+
+
+def best_write_availability_pct(
+    failures: Failures,
+    replication: str,
+    zone_survives: bool,
+    spans_regions: bool,
+    regions: Any,
+    remote_ack: bool,
+) -> float | None:
+    """The most write availability any replica count reaches with this scheme and
+    spread: the quorum the requirements' largest node_failures_tolerated sizes, on
+    servers that never fail, so only zones, regions and failover pauses are left. A
+    target above it needs another scheme, another spread or a lower target, not more
+    replicas."""
+    sized = quorum(replication, MAX_NODE_FAILURES, False)
+    if sized is None:
+        return None
+    return write_availability_pct(
+        failures._replace(node_up=1.0),
+        replication,
+        sized["n"],
+        sized["w"],
+        zone_survives,
+        spans_regions,
+        regions,
+        remote_ack,
+    )
 
 
 def _store(catalogue: Catalogue, name: str | None) -> Store | None:
@@ -318,11 +351,18 @@ def build(
             "unplaced_regions(region_names): regions the network table cannot place.",
         ),
         "write_availability_pct": Function(
-            (STRING, nullable_number, nullable_number, BOOL, BOOL, NUMBER),
+            (STRING, nullable_number, nullable_number, BOOL, BOOL, NUMBER, BOOL),
             nullable_number,
             lambda *args: write_availability_pct(failures, *args),
             "write_availability_pct(replication, n, w, zone_survives, spans_regions,"
-            " regions): percent of the time writes are accepted.",
+            " regions, remote_ack): percent of the time writes are accepted.",
+        ),
+        "best_write_availability_pct": Function(
+            (STRING, BOOL, BOOL, NUMBER, BOOL),
+            nullable_number,
+            lambda *args: best_write_availability_pct(failures, *args),
+            "best_write_availability_pct(replication, zone_survives, spans_regions, regions,"
+            " remote_ack): the most write availability any replica count reaches.",
         ),
         "round": Function(
             (nullable_number, NUMBER),

@@ -27,6 +27,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # each. The advice grows linearly up to here (bench/bench_scale.py shows the curve);
 # past it a file is refused with a message rather than left to run away.
 MAX_ENTRIES = 10_000
+# The most simultaneous node failures a requirements file may ask to survive.
+MAX_NODE_FAILURES = 50
 
 StaleReads = Literal["never", "bounded", "tolerated"]
 Ordering = Literal["none", "per-key", "causal", "total"]
@@ -163,7 +165,9 @@ class Availability:
     node_failures_tolerated: int = field(
         default=1,
         metadata=spec(
-            "Simultaneous node failures the system must survive (0 to 50).", minimum=0, maximum=50
+            f"Simultaneous node failures the system must survive (0 to {MAX_NODE_FAILURES}).",
+            minimum=0,
+            maximum=MAX_NODE_FAILURES,
         ),
     )
     region_failure_tolerated: bool = field(
@@ -372,6 +376,13 @@ class Transaction:
     )
     services: tuple[str, ...] = field(
         default=(), metadata=spec("Services the steps run in.", required=True, min_items=1)
+    )
+    read_only_services: tuple[str, ...] = field(
+        default=(),
+        metadata=spec(
+            "Services of `services` whose steps only read (change no state) in this"
+            " transaction: they need no compensation, outbox or saga step."
+        ),
     )
 
 
@@ -682,6 +693,16 @@ def _cross_checks(v: _Validator, req: Requirements) -> None:
                 v.problem(("services", i, "calls", j), f"service '{callee}' calls itself")
     for i, txn in enumerate(req.transactions):
         _check_unique(v, list(txn.steps), ("transactions", i, "steps"), "step")
+        _check_unique(v, list(txn.read_only_services), ("transactions", i, "read_only_services"),
+                      "read-only service")
+        for j, name in enumerate(txn.read_only_services):
+            if name not in txn.services:
+                v.problem(
+                    ("transactions", i, "read_only_services", j),
+                    f"'{name}' is not a service of this transaction",
+                    "a name in its services",
+                    hint=did_you_mean(name, list(dict.fromkeys(txn.services))),
+                )
     for i, entity in enumerate(req.data):
         if entity.design is not None:
             _check_design(v, entity.design, ("data", i, "design"))

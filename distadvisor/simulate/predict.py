@@ -26,6 +26,10 @@ from .findings import cheapest_quorum, findings
 from .prediction import EntityPrediction, Percentiles, Prediction, Staleness
 from .wars import Design, Samples, quantile, simulate
 
+# The replication rules whose leader acknowledges a write only once a standby in
+# another region has it (rules/replication.yaml): the commit waits for that region.
+REMOTE_ACK_RULES = ("replication.strong-two-regions", "replication.durable-across-regions")
+
 # Adaptive trials: start here, double until the 99.9th percentile's 95 % interval is
 # within TOLERANCE of it, or the cap is reached.
 FIRST_TRIALS = 5_000
@@ -69,14 +73,30 @@ def _regions(scheme: str, n: int, req: Requirements) -> int:
     return min(count, n) if count > 1 and spans else 1
 
 
+def _places(n: int, regions: int, failures: Failures) -> list[tuple[int, int]]:
+    """(region, zone) of each replica, as engine/availability.py places them."""
+    zones = failures.zones_per_region
+    return [(i % regions, (i // regions) % zones) for i in range(n)]
+
+
+def _remote_ack(
+    advice: EntityAdvice, scheme: str, n: int, regions: int, failures: Failures
+) -> tuple[int, ...]:
+    """The replicas outside the leader's region when the advice makes every write wait
+    for one of them; none otherwise (see Design)."""
+    rules = {reason.rule for reason in advice.because if reason.field == "replication"}
+    if scheme != "leader-follower-sync" or regions < 2 or not rules & set(REMOTE_ACK_RULES):
+        return ()
+    return tuple(i for i, (region, _) in enumerate(_places(n, regions, failures)) if region)
+
+
 def _distance(
     n: int, regions: int, req: Requirements, network: NetworkTable, latency: Latency,
     failures: Failures,
 ) -> tuple[tuple[float, ...], ...]:
     """One-way delay between the places of every two replicas (see Design)."""
     names = list(req.deployment.region_names)
-    zones = failures.zones_per_region
-    place = [(i % regions, (i // regions) % zones) for i in range(n)]
+    place = _places(n, regions, failures)
 
     def between(a: tuple[int, int], b: tuple[int, int]) -> float:
         if a[0] != b[0]:
@@ -153,10 +173,11 @@ def predict(
         consistency = str(advice.conclusions.get("consistency", "eventual"))
         reads = _reads(scheme, consistency)
         regions = _regions(scheme, n, req)
+        remote = _remote_ack(advice, scheme, n, regions, failures)
         design = Design(
             n, w, r, _distance(n, regions, req, network, latency, failures),
             leader=scheme not in ("leaderless", "multi-leader"), reads=reads,
-            readers_everywhere=True,
+            readers_everywhere=True, remote_ack=remote,
         )
         # One stream per kind of data: adding one never changes another's figures.
         samples = _run(design, chosen, trials, random.Random(f"{seed}:{index}:{advice.name}"))
@@ -167,7 +188,7 @@ def predict(
             bound_ms = (entity.max_staleness_s or 0) * 1000
             staleness = staleness._replace(cheapest=cheapest_quorum(
                 n, design, chosen, bound_ms, visible_share, seed))
-        availability = avail.predict(scheme, n, w, r, regions, failures)
+        availability = avail.predict(scheme, n, w, r, regions, failures, remote_ack=bool(remote))
         out.append(
             EntityPrediction(
                 name=advice.name,

@@ -65,7 +65,10 @@ class Design(NamedTuple):
     `distance[a][b]` is the one-way delay (ms) added between replica a's place and
     replica b's (0 in one zone; cross-zone or cross-region otherwise). Writes start
     beside replica 0; a read starts beside replica 0, or beside a replica drawn at random
-    when `readers_everywhere` (users in every zone and region).
+    when `readers_everywhere` (users in every zone and region). When `remote_ack` names
+    replicas, one of them must also acknowledge before the write commits: the standbys
+    in other regions than the leader's, when a region loss must lose no acknowledged
+    write (PostgreSQL synchronous_standby_names naming only remote standbys).
     """
 
     n: int
@@ -75,6 +78,7 @@ class Design(NamedTuple):
     leader: bool  # writes go through replica 0, which copies them on
     reads: str  # "fastest" r replicas answer, the "nearest" replica, or the "leader"
     readers_everywhere: bool
+    remote_ack: tuple[int, ...] = ()
 
 
 def simulate(design: Design, profile: Profile, trials: int, rng: random.Random) -> Samples:
@@ -92,10 +96,12 @@ def simulate(design: Design, profile: Profile, trials: int, rng: random.Random) 
         if design.leader:  # followers get the write from the leader once it has it
             first = arrive[0]
             arrive = [first] + [first + ws() + near[i] for i in replicas[1:]]
-        acks = sorted(arrive[i] + wa() + near[i] for i in replicas)
-        commit = acks[w - 1]
+        acked = [arrive[i] + wa() + near[i] for i in replicas]
+        commit = sorted(acked)[w - 1]
         if design.leader:  # the leader's own acknowledgement always counts
             commit = max(commit, arrive[0] + wa())
+        if design.remote_ack:  # and so does the first of the named remote standbys
+            commit = max(commit, min(acked[i] for i in design.remote_ack))
         reader = rng.randrange(n) if design.readers_everywhere else 0
         away = design.distance[reader]
         if reads == "fastest":
