@@ -114,6 +114,7 @@ def test_rules_load_once_per_run(cli: CLI, tmp_path: Path, monkeypatch: pytest.M
     calls = []
     real = rules.load
     monkeypatch.setattr(rules, "load", lambda folders: calls.append(1) or real(folders))
+    monkeypatch.setenv("DISTADVISOR_NO_CACHE", "1")  # loaded, not read from the cache
     write(tmp_path, **{f"r{i}.yaml": CLEAN for i in range(5)})
     assert cli("check", str(tmp_path)).exit_code == 0
     assert len(calls) == 1

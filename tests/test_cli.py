@@ -209,7 +209,7 @@ def test_module_entry_point_and_no_heavy_imports_on_advise() -> None:
         "'examples/order-platform.yaml', '--format', 'json']\n"
         "try:\n    runpy.run_module('distadvisor', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "print('HEAVY', sorted(m for m in ('jinja2', 'questionary') if m in sys.modules),"
+        "print('HEAVY', sorted(m for m in ('jinja2', 'questionary', 'rich') if m in sys.modules),"
         " file=sys.stderr)"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

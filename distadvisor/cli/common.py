@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, TypeVar
 
 import typer
 
@@ -97,18 +97,48 @@ def guard(action: Callable[[], T]) -> T:
 
 
 def load_ruleset(extra: list[Path] | None) -> RuleSet:
-    """The shipped rules plus the user's folders (later folders override by id)."""
-    from ..engine import rules
+    """The shipped rules plus the user's folders (later folders override by id); the
+    shipped rules alone come from the rule-set cache when it holds them."""
     from ..resources import rules_dir
 
-    return rules.load([rules_dir(), *(extra or [])])
+    if not extra:
+        from ..engine import rulecache
+
+        return rulecache.load(rules_dir())
+    from ..engine import rules
+
+    return rules.load([rules_dir(), *extra])
 
 
 def scaffold_names() -> dict[str, str]:
-    """Recommendation pattern -> the scaffold that writes it, from the templates."""
-    from ..scaffold.specs import load_patterns
+    """Recommendation pattern -> the scaffold that writes it, from the templates; kept
+    in the parse cache, as reading and checking every pattern spec is most of its cost."""
+    from ..engine import parsecache
+    from ..resources import templates_dir
 
-    return {impl: spec.pattern for spec in load_patterns().values() for impl in spec.implements}
+    def build() -> dict[str, str]:
+        from ..scaffold.specs import load_patterns
+
+        return {impl: s.pattern for s in load_patterns().values() for impl in s.implements}
+
+    def decode(raw: Any) -> dict[str, str]:
+        if not (isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values())):
+            raise ValueError("not a mapping of names")
+        return raw
+
+    root = templates_dir()
+    scaffold_code = Path(__file__).resolve().parent.parent / "scaffold"
+    try:  # every pattern folder's spec; a missing one is an error load_patterns reports
+        specs = sorted(
+            folder / "pattern.yaml"
+            for folder in root.iterdir()
+            if folder.is_dir() and not folder.name.startswith((".", "_"))
+        )
+    except OSError:
+        return build()
+    inputs = [*specs, scaffold_code / "specs.py", scaffold_code / "options.py"]
+    name = f"scaffolds-{parsecache.digest(str(root).encode())}"
+    return parsecache.derived(name, inputs, build, dict, decode)
 
 
 class Settings(NamedTuple):

@@ -13,7 +13,6 @@ import typer
 from typer.core import TyperGroup
 
 from .advise import advise
-from .rules import rules_app
 
 # Commands defined in their own modules, built only when asked for: typer builds every
 # registered command at start-up, and these have many options the common path never uses.
@@ -27,17 +26,25 @@ _LAZY_COMMANDS = {
 
 
 class _RootGroup(TyperGroup):
-    """The top-level group: `scaffold` and the commands above are mounted lazily."""
+    """The top-level group: `rules`, `scaffold` and the commands above are mounted lazily."""
 
     # typer's vendored click Context is private; Any keeps the override compatible.
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*super().list_commands(ctx), *_LAZY_COMMANDS, "scaffold"]
+        return [*super().list_commands(ctx), "rules", *_LAZY_COMMANDS, "scaffold"]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name == "scaffold":
             from .scaffold import group
 
             return group
+        if cmd_name == "rules":
+            import typer.main
+
+            from .rules import rules_app
+
+            holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+            holder.add_typer(rules_app, name="rules")
+            return typer.main.get_group(holder).commands["rules"]
         if cmd_name in _LAZY_COMMANDS:
             import importlib
 
@@ -83,7 +90,6 @@ def _root(
 
 
 app.command()(advise)
-app.add_typer(rules_app, name="rules")
 
 
 def degrade_output() -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..errors import did_you_mean
@@ -128,7 +127,8 @@ Evaluator = Callable[[Mapping[str, Any]], Any]
 class Expr:
     """A checked expression node. Evaluation runs a tree of closures built once from
     the nodes (`compile`), not a walk over them: `check` evaluates rules thousands of
-    times a second."""
+    times a second. Nodes are plain classes, not dataclasses: they are on the start-up
+    path, where a dataclass costs its generated methods at import."""
 
     type: Type
     _evaluator: Evaluator | None = None
@@ -151,21 +151,21 @@ class Expr:
         return 0
 
 
-@dataclass(eq=False, repr=False)
 class Literal(Expr):
-    value: Any
-    type: Type
+    def __init__(self, value: Any, type: Type) -> None:
+        self.value = value
+        self.type = type
 
     def compile(self) -> Evaluator:
         value = self.value
         return lambda facts: value
 
 
-@dataclass(eq=False, repr=False)
 class Fact(Expr):
-    root: str  # the fact in the schema, e.g. entity.quorum
-    keys: tuple[str, ...]  # object fields below it, e.g. ("n",)
-    type: Type
+    def __init__(self, root: str, keys: tuple[str, ...], type: Type) -> None:
+        self.root = root  # the fact in the schema, e.g. entity.quorum
+        self.keys = keys  # object fields below it, e.g. ("n",)
+        self.type = type
 
     def compile(self) -> Evaluator:
         root, keys = self.root, self.keys
@@ -184,12 +184,12 @@ class Fact(Expr):
         return {self.root}
 
 
-@dataclass(eq=False, repr=False)
 class Call(Expr):
-    name: str
-    function: Function
-    args: list[Expr]
-    type: Type
+    def __init__(self, name: str, function: Function, args: list[Expr], type: Type) -> None:
+        self.name = name
+        self.function = function
+        self.args = args
+        self.type = type
 
     def compile(self) -> Evaluator:
         impl, args = self.function.impl, [a.compile() for a in self.args]
@@ -202,10 +202,10 @@ class Call(Expr):
         return sum(a.comparisons() for a in self.args)
 
 
-@dataclass(eq=False, repr=False)
 class ListExpr(Expr):
-    items: list[Expr]
-    type: Type = LIST
+    def __init__(self, items: list[Expr], type: Type = LIST) -> None:
+        self.items = items
+        self.type = type
 
     def compile(self) -> Evaluator:
         items = [i.compile() for i in self.items]
@@ -215,10 +215,10 @@ class ListExpr(Expr):
         return set().union(*(i.facts() for i in self.items)) if self.items else set()
 
 
-@dataclass(eq=False, repr=False)
 class Not(Expr):
-    operand: Expr
-    type: Type = BOOL
+    def __init__(self, operand: Expr, type: Type = BOOL) -> None:
+        self.operand = operand
+        self.type = type
 
     def compile(self) -> Evaluator:
         operand = self.operand.compile()
@@ -231,11 +231,11 @@ class Not(Expr):
         return self.operand.comparisons()
 
 
-@dataclass(eq=False, repr=False)
 class Logic(Expr):
-    op: str  # and | or
-    operands: list[Expr]
-    type: Type = BOOL
+    def __init__(self, op: str, operands: list[Expr], type: Type = BOOL) -> None:
+        self.op = op  # and | or
+        self.operands = operands
+        self.type = type
 
     def compile(self) -> Evaluator:
         operands = tuple(o.compile() for o in self.operands)
@@ -292,12 +292,12 @@ def _arith(op: str, left: Any, right: Any) -> Any:
     return result
 
 
-@dataclass(eq=False, repr=False)
 class Binary(Expr):
-    op: str
-    left: Expr
-    right: Expr
-    type: Type
+    def __init__(self, op: str, left: Expr, right: Expr, type: Type) -> None:
+        self.op = op
+        self.left = left
+        self.right = right
+        self.type = type
 
     def compile(self) -> Evaluator:
         op, left, right = self.op, self.left.compile(), self.right.compile()
@@ -578,11 +578,11 @@ def _condition(raw: Any, schema: Mapping[str, Type], functions: Mapping[str, Fun
     )
 
 
-@dataclass(eq=False, repr=False)
 class Template:
     """A message with `{fact.path}` placeholders, checked on load like a condition."""
 
-    parts: list[str | Expr] = field(default_factory=list)
+    def __init__(self, parts: list[str | Expr] | None = None) -> None:
+        self.parts: list[str | Expr] = [] if parts is None else parts
 
     def render(self, facts: Mapping[str, Any]) -> str:
         out: list[str] = []

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -245,6 +244,8 @@ def _place_new(folder: _Folder, temp: str, name: str) -> None:
 def _aside(folder: _Folder, name: str) -> str:
     """Move the file at `name` to a backup name (a link is moved, not followed); "" if
     there is none."""
+    import secrets  # only when writing: `advise` reads this module for its names check
+
     backup = f".{name}.{secrets.token_hex(6)}.old"
     try:
         folder.rename(name, backup)
@@ -255,6 +256,8 @@ def _aside(folder: _Folder, name: str) -> str:
 
 def _write_temporary(folder: _Folder, name: str, content: str) -> str:
     """Write `content` to a new, synced temporary file beside `name`; return its name."""
+    import secrets
+
     temp = f".{name}.{secrets.token_hex(6)}.tmp"
     descriptor = folder.create(temp)
     try:
