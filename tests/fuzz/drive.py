@@ -175,18 +175,25 @@ def command_line(args: list[str], stdin: str | None = None) -> list[Finding]:
             "DISTADVISOR_FUZZ_RUSAGE": usage.name,
         }
         try:
-            done = subprocess.run(
-                [sys.executable, "-c", _WRAPPER, *args],
-                input=stdin,
+            # A command line is bytes: a lone surrogate in a mutated value reaches the
+            # program as the bytes a shell would pass, never as text it cannot encode.
+            argv = [a.encode("utf-8", "surrogatepass") for a in args]
+            ran = subprocess.run(
+                [sys.executable, "-c", _WRAPPER, *argv],
+                input=None if stdin is None else stdin.encode("utf-8", "surrogatepass"),
                 capture_output=True,
-                text=True,
-                errors="surrogateescape",
                 env=env,
                 timeout=60,
                 check=False,
             )
         except subprocess.TimeoutExpired:
             return [Finding("slow", where, "did not end within 60 s")]
+        done = subprocess.CompletedProcess(
+            ran.args,
+            ran.returncode,
+            ran.stdout.decode("utf-8", "surrogateescape"),
+            ran.stderr.decode("utf-8", "surrogateescape"),
+        )
         figures = Path(usage.name).read_text().split()
     findings = []
     if len(figures) == 2:
