@@ -55,8 +55,9 @@ def requirements(rng: random.Random, i: int) -> dict[str, Any]:
                 k: v
                 for k, v in {
                     "datastore": rng.choice(STORES),
-                    "replication": rng.choice(["consensus", "leaderless",
-                                               "leader-follower-async", "multi-leader"]),
+                    "replication": rng.choice(
+                        ["consensus", "leaderless", "leader-follower-async", "multi-leader"]
+                    ),
                     "replication_factor": rf,
                     "write_consistency": rng.choice(["ONE", "QUORUM", "ALL", 2]),
                     "read_consistency": rng.choice(["ONE", "QUORUM"]),
@@ -65,28 +66,43 @@ def requirements(rng: random.Random, i: int) -> dict[str, Any]:
                 if v is not None
             }
         data.append(entity)
-    services = [{"name": f"svc{k}", "calls": [f"svc{k + 1}"] if k < 3 else [],
-                 "external": k == 3} for k in range(rng.randint(0, 4))]
+    services = [
+        {"name": f"svc{k}", "calls": [f"svc{k + 1}"] if k < 3 else [], "external": k == 3}
+        for k in range(rng.randint(0, 4))
+    ]
     if services:
         services[-1]["calls"] = []
     doc: dict[str, Any] = {
         "version": 1,
         "system": f"system-{i}",
-        "deployment": {"regions": regions,
-                       "writes_from": rng.choice(["one-region", "all-regions"])},
+        "deployment": {
+            "regions": regions,
+            "writes_from": rng.choice(["one-region", "all-regions"]),
+        },
         "workload": {"reads_per_sec": rng.choice([1000, 50000]), "writes_per_sec": 500},
         "latency_budget_ms": {"read": rng.choice([5, 20, 100]), "write": rng.choice([10, 80, 300])},
-        "availability": {"target": rng.choice([99.9, 99.95, 99.99]),
-                         "node_failures_tolerated": rng.choice([1, 2])},
+        "availability": {
+            "target": rng.choice([99.9, 99.95, 99.99]),
+            "node_failures_tolerated": rng.choice([1, 2]),
+        },
         "data": data,
         "services": services,
     }
     if len(services) >= 2:
-        doc["transactions"] = [{"name": "flow", "steps": ["a", "b", "c"],
-                                "services": [s["name"] for s in services[:2]]}]
+        doc["transactions"] = [
+            {
+                "name": "flow",
+                "steps": ["a", "b", "c"],
+                "services": [s["name"] for s in services[:2]],
+            }
+        ]
     if rng.random() < 0.2:
-        doc["accept"] = [{"rule": "findings.strong-writes-beyond-budget",
-                          "reason": "measured: our regions are closer than the table says"}]
+        doc["accept"] = [
+            {
+                "rule": "findings.strong-writes-beyond-budget",
+                "reason": "measured: our regions are closer than the table says",
+            }
+        ]
     return doc
 
 
@@ -125,8 +141,10 @@ def main() -> None:
     code = done.returncode
     print(f"command: distadvisor check DIR --format json ({args.files} files, exit {code})")
     print(f"summary: {summary}")
-    print(f"median {median:.2f} s, best {min(times[1:]):.2f} s over {args.runs} runs: "
-          f"{args.files / median:.0f} files/s (goal >= 500)")
+    print(
+        f"median {median:.2f} s, best {min(times[1:]):.2f} s over {args.runs} runs: "
+        f"{args.files / median:.0f} files/s (goal >= 500)"
+    )
 
 
 if __name__ == "__main__":

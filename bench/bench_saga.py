@@ -85,12 +85,17 @@ def direct_calls(sagas: int) -> float:
 
 
 def saga_steps(module: ModuleType, transactional: bool) -> list[Any]:
-    return [module.SagaStep(name, no_op, no_op, transactional=transactional)
-            for name in STEPS]
+    return [module.SagaStep(name, no_op, no_op, transactional=transactional) for name in STEPS]
 
 
-def saga_runs(module: ModuleType, make_store: Callable[[], Any], sagas: int, *,
-              prefix: str = "order", transactional: bool = False) -> float:
+def saga_runs(
+    module: ModuleType,
+    make_store: Callable[[], Any],
+    sagas: int,
+    *,
+    prefix: str = "order",
+    transactional: bool = False,
+) -> float:
     """Seconds to run `sagas` sagas to completion on a fresh store."""
     store = make_store()
     saga = saga_class(module)(saga_steps(module, transactional), store)
@@ -103,8 +108,16 @@ def saga_runs(module: ModuleType, make_store: Callable[[], Any], sagas: int, *,
     return elapsed
 
 
-def _pg_worker(folder: str, dsn: str, sagas: int, prefix: str, transactional: bool,
-               ready: Any, go: Any, ends: Any) -> None:
+def _pg_worker(
+    folder: str,
+    dsn: str,
+    sagas: int,
+    prefix: str,
+    transactional: bool,
+    ready: Any,
+    go: Any,
+    ends: Any,
+) -> None:
     """One worker process: its own store (connections, owner) on the shared database.
 
     It imports and connects first, says it is ready, and starts on `go`, so the
@@ -123,8 +136,9 @@ def _pg_worker(folder: str, dsn: str, sagas: int, prefix: str, transactional: bo
     store.close()
 
 
-def postgres_runs(module: ModuleType, dsn: str, sagas: int, workers: int,
-                  transactional: bool) -> tuple[float, float]:
+def postgres_runs(
+    module: ModuleType, dsn: str, sagas: int, workers: int, transactional: bool
+) -> tuple[float, float]:
     """Seconds for `workers` processes to run `sagas` sagas in all, and commits per step.
 
     Each run gets a schema of its own, so every run starts from empty tables.
@@ -141,9 +155,19 @@ def postgres_runs(module: ModuleType, dsn: str, sagas: int, workers: int,
     try:
         with psycopg.connect(dsn, autocommit=True) as db:
             processes = [
-                context.Process(target=_pg_worker, args=(
-                    folder, schema_dsn, sagas // workers, f"w{index}", transactional,
-                    ready, go, ends))
+                context.Process(
+                    target=_pg_worker,
+                    args=(
+                        folder,
+                        schema_dsn,
+                        sagas // workers,
+                        f"w{index}",
+                        transactional,
+                        ready,
+                        go,
+                        ends,
+                    ),
+                )
                 for index in range(workers)
             ]
             for process in processes:
@@ -177,11 +201,15 @@ def commits(db: Any) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sagas", type=int, default=2000, help="sagas per local store")
-    parser.add_argument("--pg-sagas", type=int, default=400,
-                        help="sagas per PostgreSQL run, shared by its workers")
+    parser.add_argument(
+        "--pg-sagas", type=int, default=400, help="sagas per PostgreSQL run, shared by its workers"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per store; best is kept")
-    parser.add_argument("--dsn", default=os.environ.get("DISTADVISOR_TEST_POSTGRES_DSN", ""),
-                        help="PostgreSQL database for the PostgreSQL rows")
+    parser.add_argument(
+        "--dsn",
+        default=os.environ.get("DISTADVISOR_TEST_POSTGRES_DSN", ""),
+        help="PostgreSQL database for the PostgreSQL rows",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench_saga_") as temp:
@@ -197,20 +225,28 @@ def main() -> None:
         local: list[tuple[str, Callable[[], float]]] = [
             ("plain calls, no saga", lambda: direct_calls(args.sagas)),
             ("in-memory store", lambda: saga_runs(module, module.InMemorySagaStore, args.sagas)),
-            ("SQLite WAL, synchronous=NORMAL",
-             lambda: saga_runs(module, sqlite_store(durable=False), args.sagas)),
-            ("SQLite WAL, synchronous=FULL",
-             lambda: saga_runs(module, sqlite_store(durable=True), args.sagas)),
+            (
+                "SQLite WAL, synchronous=NORMAL",
+                lambda: saga_runs(module, sqlite_store(durable=False), args.sagas),
+            ),
+            (
+                "SQLite WAL, synchronous=FULL",
+                lambda: saga_runs(module, sqlite_store(durable=True), args.sagas),
+            ),
         ]
         steps = args.sagas * len(STEPS)
-        print(f"{args.sagas} sagas x {len(STEPS)} no-op steps, best of {args.repeat}; "
-              f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "
-              f"database in {tempfile.gettempdir()}")
+        print(
+            f"{args.sagas} sagas x {len(STEPS)} no-op steps, best of {args.repeat}; "
+            f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "
+            f"database in {tempfile.gettempdir()}"
+        )
         print(f"{'':44}{'sagas/s':>12}{'steps/s':>12}{'us/step':>10}{'commits/step':>14}")
         for label, measure in local:
             best = min(measure() for _ in range(args.repeat))
-            print(f"{label:44}{args.sagas / best:>12,.0f}{steps / best:>12,.0f}"
-                  f"{best / steps * 1e6:>10.1f}")
+            print(
+                f"{label:44}{args.sagas / best:>12,.0f}{steps / best:>12,.0f}"
+                f"{best / steps * 1e6:>10.1f}"
+            )
         if not args.dsn:
             print("PostgreSQL rows left out: no --dsn and no DISTADVISOR_TEST_POSTGRES_DSN")
             return
@@ -219,18 +255,24 @@ def main() -> None:
         with psycopg.connect(args.dsn) as db:
             version, host = db.info.server_version, db.info.host
             fsync = db.execute("SHOW fsync").fetchone()
-        print(f"PostgreSQL {version // 10000}.{version % 10000} on {host}, "
-              f"fsync={fsync[0] if fsync else '?'}; {args.pg_sagas} sagas per run "
-              f"shared by the workers, best of {args.repeat}")
+        print(
+            f"PostgreSQL {version // 10000}.{version % 10000} on {host}, "
+            f"fsync={fsync[0] if fsync else '?'}; {args.pg_sagas} sagas per run "
+            f"shared by the workers, best of {args.repeat}"
+        )
         pg_steps = args.pg_sagas * len(STEPS)
         for transactional, workers in itertools.product((False, True), (1, 4)):
             kind = "transactional" if transactional else "plain"
             label = f"PostgreSQL, {workers} worker(s), {kind} steps"
-            runs = [postgres_runs(module, args.dsn, args.pg_sagas, workers, transactional)
-                    for _ in range(args.repeat)]
+            runs = [
+                postgres_runs(module, args.dsn, args.pg_sagas, workers, transactional)
+                for _ in range(args.repeat)
+            ]
             best, per_step = min(runs)
-            print(f"{label:44}{args.pg_sagas / best:>12,.0f}{pg_steps / best:>12,.0f}"
-                  f"{best / pg_steps * 1e6:>10.1f}{per_step:>14.2f}")
+            print(
+                f"{label:44}{args.pg_sagas / best:>12,.0f}{pg_steps / best:>12,.0f}"
+                f"{best / pg_steps * 1e6:>10.1f}{per_step:>14.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -80,8 +80,9 @@ async def measured(work: Callable[[], Awaitable[None]]) -> tuple[float, list[flo
     return elapsed, lateness
 
 
-def run_row(module: ModuleType, class_name: str, dsn: str, sagas: int, concurrency: int,
-            is_async: bool) -> tuple[float, list[float]]:
+def run_row(
+    module: ModuleType, class_name: str, dsn: str, sagas: int, concurrency: int, is_async: bool
+) -> tuple[float, list[float]]:
     """One row: `sagas` sagas, `concurrency` at a time, on a fresh schema."""
     step = no_op if is_async else no_op_sync
     steps = [module.SagaStep(name, step, step) for name in STEPS.split(",")]
@@ -105,10 +106,17 @@ def run_row(module: ModuleType, class_name: str, dsn: str, sagas: int, concurren
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sagas", type=int, default=400, help="sagas per row")
-    parser.add_argument("--concurrency", type=int, default=16,
-                        help="sagas at once on the loop in the concurrent row")
-    parser.add_argument("--dsn", default=os.environ.get("DISTADVISOR_TEST_POSTGRES_DSN", ""),
-                        help="PostgreSQL database")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        help="sagas at once on the loop in the concurrent row",
+    )
+    parser.add_argument(
+        "--dsn",
+        default=os.environ.get("DISTADVISOR_TEST_POSTGRES_DSN", ""),
+        help="PostgreSQL database",
+    )
     args = parser.parse_args()
     if not args.dsn:
         print("error: give --dsn or set DISTADVISOR_TEST_POSTGRES_DSN", file=sys.stderr)
@@ -117,25 +125,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench_saga_async_") as temp:
         options = {"steps": STEPS, "store": "postgresql"}
         sync_module = generate(Path(temp) / "sync", "saga", "SagaSyncBench", options)
-        async_module = generate(Path(temp) / "async", "saga", "SagaAsyncBench", options,
-                                is_async=True)
+        async_module = generate(
+            Path(temp) / "async", "saga", "SagaAsyncBench", options, is_async=True
+        )
         rows = [
             ("sync module called on the loop", sync_module, "SagaSyncBench", 1, False),
             ("async module, 1 saga at a time", async_module, "SagaAsyncBench", 1, True),
-            (f"async module, {args.concurrency} sagas at once", async_module,
-             "SagaAsyncBench", args.concurrency, True),
+            (
+                f"async module, {args.concurrency} sagas at once",
+                async_module,
+                "SagaAsyncBench",
+                args.concurrency,
+                True,
+            ),
         ]
-        print(f"{args.sagas} sagas of {len(STEPS.split(','))} no-op steps, PostgreSQL; "
-              f"loop stall = how late a {TICK_S * 1000:g} ms ticker on the same loop woke")
+        print(
+            f"{args.sagas} sagas of {len(STEPS.split(','))} no-op steps, PostgreSQL; "
+            f"loop stall = how late a {TICK_S * 1000:g} ms ticker on the same loop woke"
+        )
         print("| run | sagas/s | ticks | median stall ms | worst stall ms |")
         print("| --- | ---: | ---: | ---: | ---: |")
         for label, module, class_name, concurrency, is_async in rows:
-            elapsed, lateness = run_row(module, class_name, args.dsn, args.sagas,
-                                        concurrency, is_async)
+            elapsed, lateness = run_row(
+                module, class_name, args.dsn, args.sagas, concurrency, is_async
+            )
             median = statistics.median(lateness) * 1000 if lateness else float("nan")
             worst = max(lateness, default=float("nan")) * 1000
-            print(f"| {label} | {args.sagas / elapsed:,.0f} | {len(lateness)} "
-                  f"| {median:.2f} | {worst:.1f} |")
+            print(
+                f"| {label} | {args.sagas / elapsed:,.0f} | {len(lateness)} "
+                f"| {median:.2f} | {worst:.1f} |"
+            )
 
 
 if __name__ == "__main__":

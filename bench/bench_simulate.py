@@ -40,8 +40,10 @@ def main() -> None:
         for _ in range(args.runs):
             advise.append(timed([*base, "advise", str(example), "--format", "json"]))
             simulate.append(timed([*base, "simulate", str(example), "--format", "json"]))
-        print(f"{example.stem:<28} {statistics.median(advise):>9.2f} "
-              f"{statistics.median(simulate):>11.2f}")
+        print(
+            f"{example.stem:<28} {statistics.median(advise):>9.2f} "
+            f"{statistics.median(simulate):>11.2f}"
+        )
     print("goal: simulate under 2 s per example with default trials")
 
 

@@ -39,8 +39,9 @@ def main() -> None:
     def record(context: Any, step: str, transaction: Any = None) -> None:
         statement = "INSERT INTO effect (saga_id, step, phase) VALUES (%s, %s, %s)"
         if transaction is None:
-            effects.execute(statement + " ON CONFLICT DO NOTHING",
-                            (context.saga_id, step, context.phase))
+            effects.execute(
+                statement + " ON CONFLICT DO NOTHING", (context.saga_id, step, context.phase)
+            )
         else:
             transaction.execute(statement, (context.saga_id, step, context.phase))
 

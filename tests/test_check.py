@@ -50,11 +50,20 @@ def write(folder: Path, **files: str) -> Path:
         ({"a.yaml": BAD}, "info", 2),
         ({"a.yaml": ACCEPTED}, "info", 0),
     ],
-    ids=["clean", "clean-info", "warning", "warning-fails", "error", "bad-and-error", "bad",
-         "accepted"],
+    ids=[
+        "clean",
+        "clean-info",
+        "warning",
+        "warning-fails",
+        "error",
+        "bad-and-error",
+        "bad",
+        "accepted",
+    ],
 )
-def test_exit_codes(cli: CLI, tmp_path: Path, files: dict[str, str], fail_on: str,
-                    code: int) -> None:
+def test_exit_codes(
+    cli: CLI, tmp_path: Path, files: dict[str, str], fail_on: str, code: int
+) -> None:
     write(tmp_path, **files)
     result = cli("check", str(tmp_path), "--fail-on", fail_on)
     assert result.exit_code == code, result.output
@@ -72,14 +81,29 @@ def test_a_bad_file_is_reported_and_the_others_still_checked(cli: CLI, tmp_path:
     [finding] = doc["files"][1]["recommendation"]["findings"]
     assert finding["rule"] == "findings.money-last-write-wins"
     assert (finding["line"], finding["column"]) == (6, 16)  # the conflicts value
-    assert doc["summary"] | {} == {"files": 3, "passed": 1, "failed": 1, "bad_input": 1,
-                                   "error": 1, "warning": 0, "info": 0, "suppressed": 0}
+    assert doc["summary"] | {} == {
+        "files": 3,
+        "passed": 1,
+        "failed": 1,
+        "bad_input": 1,
+        "error": 1,
+        "warning": 0,
+        "info": 0,
+        "suppressed": 0,
+    }
     assert doc["exit_code"] == 2
 
 
 def test_directories_take_requirements_files_only(tmp_path: Path) -> None:
-    write(tmp_path, **{"req.yaml": CLEAN, "compose.yaml": "version: '3'\nservices: {}\n",
-                       "notes.txt": CLEAN, "ci.yml": "on: push\n"})
+    write(
+        tmp_path,
+        **{
+            "req.yaml": CLEAN,
+            "compose.yaml": "version: '3'\nservices: {}\n",
+            "notes.txt": CLEAN,
+            "ci.yml": "on: push\n",
+        },
+    )
     nested = tmp_path / "sub"
     nested.mkdir()
     write(nested, **{"more.yml": CLEAN})
@@ -142,8 +166,7 @@ def test_an_accepted_finding_is_reported_as_suppressed(cli: CLI, tmp_path: Path)
     assert "1 suppressed" in text
 
 
-def test_an_acceptance_scoped_to_another_path_suppresses_nothing(cli: CLI,
-                                                                 tmp_path: Path) -> None:
+def test_an_acceptance_scoped_to_another_path_suppresses_nothing(cli: CLI, tmp_path: Path) -> None:
     write(tmp_path, **{"a.yaml": ACCEPTED.replace("path: data[0]", "path: data[1]")})
     result = cli("check", str(tmp_path), "--format", "json")
     assert result.exit_code == 1
@@ -152,8 +175,14 @@ def test_an_acceptance_scoped_to_another_path_suppresses_nothing(cli: CLI,
 
 
 def test_accepting_an_unknown_rule_is_bad_input(cli: CLI, tmp_path: Path) -> None:
-    write(tmp_path, **{"a.yaml": ACCEPTED.replace("findings.money-last-write-wins",
-                                                  "findings.money-last-write-win")})
+    write(
+        tmp_path,
+        **{
+            "a.yaml": ACCEPTED.replace(
+                "findings.money-last-write-wins", "findings.money-last-write-win"
+            )
+        },
+    )
     result = cli("check", str(tmp_path))
     assert result.exit_code == 2
     assert "accept[0].rule: no finding rule 'findings.money-last-write-win'" in result.stdout
@@ -179,15 +208,24 @@ def test_github_annotations(cli: CLI, tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.chdir(tmp_path)
     write(tmp_path, **{"a.yaml": ERROR, "b.yaml": WARNING, "c.yaml": BAD, "d.yaml": ACCEPTED})
     lines = cli("check", ".", "--format", "github").stdout.splitlines()
-    assert ("::error file=a.yaml,line=6,col=16,title=findings.money-last-write-wins::"
-            "balance holds money") in "\n".join(lines)
-    assert any(line.startswith("::warning file=b.yaml,line=5,col=41,"
-                               "title=findings.no-failure-tolerated::") for line in lines)
-    assert any(line.startswith("::error file=c.yaml,line=4,col=28,title=distadvisor%3A bad input::")
-               for line in lines)
-    assert any(line.startswith("::notice file=d.yaml,line=6,col=16,"
-                               "title=findings.money-last-write-wins (suppressed)::")
-               for line in lines)
+    assert (
+        "::error file=a.yaml,line=6,col=16,title=findings.money-last-write-wins::"
+        "balance holds money"
+    ) in "\n".join(lines)
+    assert any(
+        line.startswith("::warning file=b.yaml,line=5,col=41,title=findings.no-failure-tolerated::")
+        for line in lines
+    )
+    assert any(
+        line.startswith("::error file=c.yaml,line=4,col=28,title=distadvisor%3A bad input::")
+        for line in lines
+    )
+    assert any(
+        line.startswith(
+            "::notice file=d.yaml,line=6,col=16,title=findings.money-last-write-wins (suppressed)::"
+        )
+        for line in lines
+    )
     assert all("\n" not in line for line in lines)
 
 
@@ -205,6 +243,10 @@ def test_shipped_examples_check_as_documented(cli: CLI) -> None:
     result = cli("check", str(ROOT / "examples"), "--format", "json")
     doc = json.loads(result.stdout)
     status = {Path(f["file"]).name: f["status"] for f in doc["files"]}
-    assert status == {"drift-cassandra.yaml": "failed", "multi-region-ledger.yaml": "failed",
-                      "order-platform.yaml": "passed", "social-feed.yaml": "failed"}
+    assert status == {
+        "drift-cassandra.yaml": "failed",
+        "multi-region-ledger.yaml": "failed",
+        "order-platform.yaml": "passed",
+        "social-feed.yaml": "failed",
+    }
     assert result.exit_code == 1

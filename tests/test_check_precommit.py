@@ -29,8 +29,10 @@ COMPOSE = "version: '3.8'\nservices:\n  web: {image: nginx}\n"
 
 def git(cwd: Path, *args: str) -> None:
     env = os.environ | {
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
     }
     subprocess.run([GIT or "git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
@@ -65,9 +67,21 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def try_repo(hook_repo: Path, sample: Path, home: Path) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"PRE_COMMIT_HOME": str(home)}
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "distadvisor-check",
-         "--all-files", "--verbose"],
-        cwd=sample, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(hook_repo),
+            "distadvisor-check",
+            "--all-files",
+            "--verbose",
+        ],
+        cwd=sample,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -82,12 +96,15 @@ def test_try_repo_fails_on_a_bad_design_and_passes_when_fixed(
     hook_repo: Path, tmp_path: Path
 ) -> None:
     home = tmp_path / "pre-commit-home"
-    sample = make_repo(tmp_path / "sample", {
-        "docs/requirements.yaml": ERROR,
-        "svc/requirements.yaml": CLEAN,
-        "docker-compose.yaml": COMPOSE,  # YAML, but not a requirements file: skipped
-        "README.md": "sample\n",
-    })
+    sample = make_repo(
+        tmp_path / "sample",
+        {
+            "docs/requirements.yaml": ERROR,
+            "svc/requirements.yaml": CLEAN,
+            "docker-compose.yaml": COMPOSE,  # YAML, but not a requirements file: skipped
+            "README.md": "sample\n",
+        },
+    )
     failed = try_repo(hook_repo, sample, home)
     output = failed.stdout + failed.stderr
     assert failed.returncode == 1, output

@@ -62,25 +62,26 @@ def test_sarif_is_valid_and_places_findings(cli: CLI, repo: Path) -> None:
     assert physical["artifactLocation"] == {"uri": "reqs/drift.yaml", "uriBaseId": "%SRCROOT%"}
     # read_consistency of balances, line 31, the value at column 25
     assert physical["region"] == {"startLine": 31, "startColumn": 25}
-    assert where["logicalLocations"][0]["fullyQualifiedName"] == (
-        "data[0].design.read_consistency"
-    )
+    assert where["logicalLocations"][0]["fullyQualifiedName"] == ("data[0].design.read_consistency")
     accepted = by_rule["design.range-queries-on-hash"]
     assert accepted["level"] == "warning"
-    assert accepted["suppressions"] == [{
-        "kind": "inSource",
-        "justification": "history is read per account, the time range within one partition",
-    }]
+    assert accepted["suppressions"] == [
+        {
+            "kind": "inSource",
+            "justification": "history is read per account, the time range within one partition",
+        }
+    ]
     bad = by_rule["input.invalid"]
-    assert bad["locations"][0]["physicalLocation"]["region"] == {"startLine": 4,
-                                                                 "startColumn": 28}
+    assert bad["locations"][0]["physicalLocation"]["region"] == {"startLine": 4, "startColumn": 28}
     assert "suppressions" not in by_rule["design.pacelc-weaker-than-needed"]
 
 
 def test_sarif_info_is_a_note(cli: CLI, repo: Path) -> None:
     (repo / "reqs" / "info.yaml").write_text(
         "version: 1\nsystem: s\ndata: [{name: a}]\nservices: [{name: x}]\n"
-        "transactions:\n  - {name: t, steps: [a, b], services: [x]}\n", encoding="utf-8")
+        "transactions:\n  - {name: t, steps: [a, b], services: [x]}\n",
+        encoding="utf-8",
+    )
     doc = json.loads(cli("check", "reqs/info.yaml", "--format", "sarif").stdout)
     jsonschema.validate(doc, SARIF_SCHEMA)
     [result] = doc["runs"][0]["results"]
@@ -131,7 +132,8 @@ def test_junit_structure(cli: CLI, repo: Path) -> None:
 def test_junit_failures_follow_fail_on(cli: CLI, repo: Path) -> None:
     (repo / "reqs" / "bad.yaml").unlink()
     (repo / "reqs" / "warn.yaml").write_text(
-        CLEAN + "availability: {node_failures_tolerated: 0, target: 99}\n", encoding="utf-8")
+        CLEAN + "availability: {node_failures_tolerated: 0, target: 99}\n", encoding="utf-8"
+    )
     for fail_on, failures in (("error", "0"), ("warning", "1")):
         result = cli("check", "reqs/warn.yaml", "--format", "junit", "--fail-on", fail_on)
         [suite] = ET.fromstring(result.stdout).findall("testsuite")
@@ -140,10 +142,15 @@ def test_junit_failures_follow_fail_on(cli: CLI, repo: Path) -> None:
 
 def test_a_finding_on_an_absent_field_is_placed_at_its_nearest_ancestor(tmp_path: Path) -> None:
     file = tmp_path / "a.yaml"
-    file.write_text("version: 1\nsystem: s\ndata:\n  - name: a\n    money: true\n",
-                    encoding="utf-8")
+    file.write_text(
+        "version: 1\nsystem: s\ndata:\n  - name: a\n    money: true\n", encoding="utf-8"
+    )
     result = check.check_file(str(file), rules.load([rules_dir()]))
     finding = Finding("error", "x.y", "text", "data[0].conflicts")  # conflicts not written
     assert result.locate(finding)[1:] == (4, 5, "data[0].conflicts")  # the data[0] mapping
     assert check.path_key("data[0].design.read_consistency") == (
-        "data", 0, "design", "read_consistency")
+        "data",
+        0,
+        "design",
+        "read_consistency",
+    )

@@ -36,8 +36,16 @@ def test_json_matches_the_contract(cli: CLI, example: Path) -> None:
     assert doc["schema"] == "distadvisor/recommendation/v1"
     for advice in doc["entities"].values():
         assert list(advice) == [
-            "consistency", "cap", "pacelc", "replication", "quorum", "partitioning",
-            "conflict_resolution", "datastores", "isolation", "because",
+            "consistency",
+            "cap",
+            "pacelc",
+            "replication",
+            "quorum",
+            "partitioning",
+            "conflict_resolution",
+            "datastores",
+            "isolation",
+            "because",
         ]
         assert advice["isolation"] in ISOLATION
         assert advice["consistency"] in CONSISTENCY and advice["cap"] in CAP
@@ -56,13 +64,18 @@ def test_order_platform_recommendation(cli: CLI) -> None:
     doc = json.loads(result.stdout)
     payments = doc["entities"]["payments"]
     assert (payments["consistency"], payments["cap"], payments["pacelc"]) == (
-        "linearizable", "CP", "PC/EC"
+        "linearizable",
+        "CP",
+        "PC/EC",
     )
     assert payments["quorum"] == {"n": 3, "w": 2, "r": 2}  # a majority confirms the leader
     saga = next(p for p in doc["patterns"] if p["pattern"] == "saga-orchestration")
     assert (saga["for"], saga["scaffold"]) == ("place_order", "saga")
-    breaker = next(p for p in doc["patterns"] if p["for"] == "payment-provider"
-                   and p["pattern"] == "circuit-breaker")
+    breaker = next(
+        p
+        for p in doc["patterns"]
+        if p["for"] == "payment-provider" and p["pattern"] == "circuit-breaker"
+    )
     assert breaker["scaffold"] == "circuit-breaker"
     # The example declares a breaker for the carrier but not for the payment provider.
     unprotected = [
@@ -84,14 +97,20 @@ def test_ledger_contradiction_is_an_error(cli: CLI) -> None:
     [
         ("error", CLEAN, 0),
         ("info", CLEAN, 0),
-        ("error", CLEAN.replace("{name: notes}", "{name: notes, money: true, conflicts: "
-                                "last-write-wins}"), 1),
+        (
+            "error",
+            CLEAN.replace(
+                "{name: notes}", "{name: notes, money: true, conflicts: last-write-wins}"
+            ),
+            1,
+        ),
         ("warning", CLEAN + "availability: {node_failures_tolerated: 0, target: 99}\n", 1),
         ("error", CLEAN + "availability: {node_failures_tolerated: 0, target: 99}\n", 0),
     ],
 )
-def test_exit_status_follows_fail_on(cli: CLI, tmp_path: Path, fail_on: str, text: str,
-                                     code: int) -> None:
+def test_exit_status_follows_fail_on(
+    cli: CLI, tmp_path: Path, fail_on: str, text: str, code: int
+) -> None:
     path = tmp_path / "req.yaml"
     path.write_text(text)
     result = cli("advise", str(path), "--format", "json", "--fail-on", fail_on)
@@ -109,8 +128,15 @@ def test_text_report_names_every_entity_pattern_and_finding(cli: CLI, tmp_path: 
     path = tmp_path / "req.yaml"
     path.write_text(CLEAN.replace("notes", "notes[bold]"))
     assert "'notes[bold]' not a valid name" not in cli("advise", str(path)).output
-    for word in ("usernames", "posts", "comments", "likes", "timelines", "Patterns",
-                 "findings.strong-writes-beyond-budget"):
+    for word in (
+        "usernames",
+        "posts",
+        "comments",
+        "likes",
+        "timelines",
+        "Patterns",
+        "findings.strong-writes-beyond-budget",
+    ):
         assert word in result.stdout
     detail = cli("advise", str(ROOT / "examples/social-feed.yaml"), "--detail").stdout
     assert "consistency.unique-claims" in detail
@@ -121,8 +147,13 @@ def test_markdown_is_a_decision_record(cli: CLI) -> None:
     result = cli("advise", str(ROOT / "examples/order-platform.yaml"), "--format", "markdown")
     out = result.stdout
     assert out.startswith("# ADR: Data and resilience architecture of order-platform")
-    for heading in ("## Context", "## Decision", "### payments", "## Patterns",
-                    "## Consequences and open findings"):
+    for heading in (
+        "## Context",
+        "## Decision",
+        "### payments",
+        "## Patterns",
+        "## Consequences and open findings",
+    ):
         assert heading in out
     assert "| Consistency | linearizable | `consistency.money` |" in out
 
@@ -134,8 +165,10 @@ def test_markdown_is_a_decision_record(cli: CLI) -> None:
         (["advise", "-", "--format", "json"], "missing required field 'version'"),
         (["advise", str(ROOT / "examples/order-platform.yaml"), "--format", "pdf"], "pdf"),
         (["advise", str(ROOT / "examples/order-platform.yaml"), "--fail-on", "never"], "never"),
-        (["advise", str(ROOT / "examples/order-platform.yaml"), "--rules", "/nonexistent"],
-         "rules folder not found"),
+        (
+            ["advise", str(ROOT / "examples/order-platform.yaml"), "--rules", "/nonexistent"],
+            "rules folder not found",
+        ),
         (["rules", "show", "consistency.mony"], "did you mean 'consistency.money'?"),
         (["rules", "validate", "/nonexistent"], "rules folder not found"),
     ],
@@ -158,8 +191,10 @@ def test_team_rules_extend_and_override(cli: CLI, tmp_path: Path) -> None:
         "    references: [platform handbook]\n"
     )
     req = tmp_path / "req.yaml"
-    req.write_text(CLEAN.replace("{name: notes}", "{name: notes, conflicts: merge}")
-                   + "deployment: {regions: 3}\navailability: {target: 99.99}\n")
+    req.write_text(
+        CLEAN.replace("{name: notes}", "{name: notes, conflicts: merge}")
+        + "deployment: {regions: 3}\navailability: {target: 99.99}\n"
+    )
     result = cli("advise", str(req), "--format", "json", "--rules", str(team))
     assert result.exit_code == 1, result.output
     finding = json.loads(result.stdout)["findings"][0]
@@ -199,8 +234,14 @@ def test_rules_test_reports_a_failing_fixture(cli: CLI, tmp_path: Path) -> None:
 
 
 def run_installed(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "distadvisor", *args], capture_output=True,
-                          text=True, cwd=ROOT, check=False, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "distadvisor", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        **kwargs,
+    )
 
 
 def test_module_entry_point_and_no_heavy_imports_on_advise() -> None:
@@ -212,8 +253,9 @@ def test_module_entry_point_and_no_heavy_imports_on_advise() -> None:
         "print('HEAVY', sorted(m for m in ('jinja2', 'questionary', 'rich') if m in sys.modules),"
         " file=sys.stderr)"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            cwd=ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert json.loads(result.stdout)["system"] == "order-platform"
     assert "HEAVY []" in result.stderr
 
@@ -226,7 +268,10 @@ def test_the_contract_example_advises(cli: CLI) -> None:
     # Residency [EU] keeps it out of some of the 3 regions: partitioned by geography,
     # each home region's partition a consensus group of its own.
     assert (balance["consistency"], balance["cap"], balance["pacelc"], balance["replication"]) == (
-        "linearizable", "CP", "PC/EC", "consensus"
+        "linearizable",
+        "CP",
+        "PC/EC",
+        "consensus",
     )
     assert balance["partitioning"] == "geographic"
     assert balance["quorum"] == {"n": 5, "w": 3, "r": 3}  # survives 2 failures
@@ -239,16 +284,23 @@ def test_the_contract_example_advises(cli: CLI) -> None:
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("    requirements: {data: [{name: a, money: maybe}]}\n    fires: [team.big]\n",
-         "team.test.yaml:3:44: data[0].money: must be true or false"),
-        ("    requirements: {data: [{name: a}]}\n    expect: {entities: [1, 2]}\n",
-         "malformed 'expect'"),
-        ("    requirements: {data: [{name: a}]}\n    expect: {patterns: 5}\n",
-         "malformed 'expect'"),
+        (
+            "    requirements: {data: [{name: a, money: maybe}]}\n    fires: [team.big]\n",
+            "team.test.yaml:3:44: data[0].money: must be true or false",
+        ),
+        (
+            "    requirements: {data: [{name: a}]}\n    expect: {entities: [1, 2]}\n",
+            "malformed 'expect'",
+        ),
+        (
+            "    requirements: {data: [{name: a}]}\n    expect: {patterns: 5}\n",
+            "malformed 'expect'",
+        ),
     ],
 )
-def test_rules_test_refuses_broken_fixtures(cli: CLI, tmp_path: Path, case: str,
-                                            message: str) -> None:
+def test_rules_test_refuses_broken_fixtures(
+    cli: CLI, tmp_path: Path, case: str, message: str
+) -> None:
     (tmp_path / "team.yaml").write_text(
         "framework: team\nrules:\n  - id: team.big\n    pattern: cqrs\n"
         "    when: entity.size_gb > 1000\n"
@@ -271,8 +323,11 @@ def test_advise_reports_accepted_findings_without_failing(cli: CLI, tmp_path: Pa
     )
     result = cli("advise", str(path), "--format", "json")
     assert result.exit_code == 0, result.output
-    [finding] = [f for f in json.loads(result.stdout)["findings"]
-                 if f["rule"] == "findings.money-last-write-wins"]
+    [finding] = [
+        f
+        for f in json.loads(result.stdout)["findings"]
+        if f["rule"] == "findings.money-last-write-wins"
+    ]
     assert finding["suppressed"] is True and finding["reason"] == "Reconciled nightly by finance"
     text = " ".join(cli("advise", str(path)).stdout.split())  # as read, across wrapped lines
     assert "accepted: Reconciled nightly by finance" in text

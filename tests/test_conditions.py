@@ -46,25 +46,43 @@ def check(text: Any, functions: dict[str, Any], scope: str = "entity") -> Any:
         ("entity.size_gb <= 100", {"entity.size_gb": None}, False),  # null never orders
         ("entity.size_gb > 100", {"entity.size_gb": None}, False),
         ("entity.size_gb == null", {"entity.size_gb": None}, True),
-        ("workload.reads_per_sec / workload.writes_per_sec >= 10",
-         {"workload.reads_per_sec": 100.0, "workload.writes_per_sec": 10.0}, True),
-        ("workload.reads_per_sec / workload.writes_per_sec >= 10",
-         {"workload.reads_per_sec": 100.0, "workload.writes_per_sec": 0.0}, False),  # / 0 is null
+        (
+            "workload.reads_per_sec / workload.writes_per_sec >= 10",
+            {"workload.reads_per_sec": 100.0, "workload.writes_per_sec": 10.0},
+            True,
+        ),
+        (
+            "workload.reads_per_sec / workload.writes_per_sec >= 10",
+            {"workload.reads_per_sec": 100.0, "workload.writes_per_sec": 0.0},
+            False,
+        ),  # / 0 is null
         ("2 + 3 * 4 == 14", {}, True),
         ("(2 + 3) * 4 == 20", {}, True),
         ("-2 < 0", {}, True),
-        ("entity.money or entity.unique_claims and false",
-         {"entity.money": True, "entity.unique_claims": True}, True),  # and binds tighter
+        (
+            "entity.money or entity.unique_claims and false",
+            {"entity.money": True, "entity.unique_claims": True},
+            True,
+        ),  # and binds tighter
         ("len(entity.residency) == 2", {"entity.residency": ["a", "b"]}, True),
-        ({"all": ["entity.money", {"not": "entity.audit_trail"}]},
-         {"entity.money": True, "entity.audit_trail": False}, True),
-        ({"any": ["entity.money", "entity.audit_trail"]},
-         {"entity.money": False, "entity.audit_trail": False}, False),
+        (
+            {"all": ["entity.money", {"not": "entity.audit_trail"}]},
+            {"entity.money": True, "entity.audit_trail": False},
+            True,
+        ),
+        (
+            {"any": ["entity.money", "entity.audit_trail"]},
+            {"entity.money": False, "entity.audit_trail": False},
+            False,
+        ),
         ("entity.quorum.n >= 3", {"entity.quorum": {"n": 3, "w": 2, "r": 2}}, True),
         ("availability_pct(1, 1, 99.9) < 99.99", {}, True),
         # Beyond a float, arithmetic gives null rather than an error.
-        ("deployment.region_count * " + " * ".join(["10000000000000.0"] * 26) + " / 3 > 1",
-         {"deployment.region_count": 3}, False),
+        (
+            "deployment.region_count * " + " * ".join(["10000000000000.0"] * 26) + " / 3 > 1",
+            {"deployment.region_count": 3},
+            False,
+        ),
     ],
 )
 def test_evaluates(condition: Any, facts: dict[str, Any], expected: bool, functions: Any) -> None:
@@ -117,19 +135,28 @@ def test_errors_point_at_the_column(functions: Any) -> None:
 
 def test_comparisons_count_as_specificity(functions: Any) -> None:
     assert check("entity.money", functions).comparisons() == 0
-    assert check("entity.money and entity.size_gb > 1 and entity.access == 'range'",
-                 functions).comparisons() == 2
+    assert (
+        check(
+            "entity.money and entity.size_gb > 1 and entity.access == 'range'", functions
+        ).comparisons()
+        == 2
+    )
 
 
 def test_templates_fill_checked_placeholders(functions: Any) -> None:
     template = parse_template(
         "{entity.name} is {entity.size_gb} GB in {entity.residency}; n={entity.quorum.n}",
-        schema_for("entity"), functions,
+        schema_for("entity"),
+        functions,
     )
-    text = template.render({
-        "entity.name": "orders", "entity.size_gb": 12.0, "entity.residency": ["eu", "us"],
-        "entity.quorum": {"n": 3, "w": 2, "r": 2},
-    })
+    text = template.render(
+        {
+            "entity.name": "orders",
+            "entity.size_gb": 12.0,
+            "entity.residency": ["eu", "us"],
+            "entity.quorum": {"n": 3, "w": 2, "r": 2},
+        }
+    )
     assert text == "orders is 12 GB in eu, us; n=3"
     with pytest.raises(ConditionError, match="in placeholder"):
         parse_template("{entity.nme}", schema_for("entity"), functions)

@@ -38,10 +38,18 @@ def problems(design: dict[str, Any]) -> list[str]:
         (None, None, None, (None, None, None)),
     ],
 )
-def test_levels_resolve_to_replica_counts(rf: Any, w: Any, r: Any, expected: tuple[Any, ...]
-                                          ) -> None:
-    design = {k: v for k, v in {"replication_factor": rf, "write_consistency": w,
-                                "read_consistency": r}.items() if v is not None}
+def test_levels_resolve_to_replica_counts(
+    rf: Any, w: Any, r: Any, expected: tuple[Any, ...]
+) -> None:
+    design = {
+        k: v
+        for k, v in {
+            "replication_factor": rf,
+            "write_consistency": w,
+            "read_consistency": r,
+        }.items()
+        if v is not None
+    }
     [subject] = facts.subjects(load({"data": [{"name": "a", "design": design}]}), "entity")
     got = tuple(subject.facts[f"entity.design_{k}"] for k in ("n", "w", "r"))
     assert got == expected
@@ -57,13 +65,16 @@ def test_an_entity_without_design_has_null_design_facts() -> None:
 @pytest.mark.parametrize(
     ("design", "expected"),
     [
-        ({"write_consistency": "QUORUM"},
-         "data[0].design.replication_factor: write_consistency needs the replication factor"),
-        ({"replication_factor": 3, "read_consistency": 4},
-         "data[0].design.read_consistency: more replicas than there are copies; expected at"
-         " most replication_factor (3), found 4"),
-        ({"replication_factor": 2, "write_consistency": "THREE"},
-         "found THREE (3)"),
+        (
+            {"write_consistency": "QUORUM"},
+            "data[0].design.replication_factor: write_consistency needs the replication factor",
+        ),
+        (
+            {"replication_factor": 3, "read_consistency": 4},
+            "data[0].design.read_consistency: more replicas than there are copies; expected at"
+            " most replication_factor (3), found 4",
+        ),
+        ({"replication_factor": 2, "write_consistency": "THREE"}, "found THREE (3)"),
         ({"level": "Strong"}, "data[0].design.level: a level belongs to a datastore"),
         ({"partitioning": "hashed"}, "did you mean 'hash'?"),
         ({"replication": "raft"}, "expected one of consensus | leader-follower-sync"),
@@ -83,7 +94,8 @@ def test_declared_pacelc_reads_the_catalogue() -> None:
     cat = ruleset.catalogue
     assert functions.declared_pacelc(cat, "Cassandra", None) == "PA/EL"
     assert functions.declared_pacelc(cat, "cassandra", "Lightweight transactions (SERIAL)") == (
-        "PC/EC")
+        "PC/EC"
+    )
     assert functions.declared_pacelc(cat, "Cassandra", "EACH_QUORUM") is None
     assert functions.declared_pacelc(cat, "Casandra", None) is None
     assert functions.declared_pacelc(cat, None, None) is None
@@ -107,11 +119,17 @@ def test_the_drift_example_reports_the_issue_s_contradictions(
 def test_fixing_the_design_clears_the_drift(
     advise: Callable[[dict[str, Any]], Recommendation],
 ) -> None:
-    design = {"datastore": "CockroachDB", "replication": "consensus", "partitioning": "range",
-              "replication_factor": 3, "write_consistency": "QUORUM",
-              "read_consistency": "QUORUM"}
-    rec = advise({"data": [{"name": "balance", "money": True, "access": "range",
-                            "design": design}]})
+    design = {
+        "datastore": "CockroachDB",
+        "replication": "consensus",
+        "partitioning": "range",
+        "replication_factor": 3,
+        "write_consistency": "QUORUM",
+        "read_consistency": "QUORUM",
+    }
+    rec = advise(
+        {"data": [{"name": "balance", "money": True, "access": "range", "design": design}]}
+    )
     assert not [f for f in rec.findings if f.rule.startswith("design.")]
 
 
@@ -123,10 +141,15 @@ def _rec(*findings: Finding) -> Recommendation:
 
 
 def test_accepting_marks_findings_and_keeps_them() -> None:
-    req = load({"data": [{"name": "a"}, {"name": "b"}], "accept": [
-        {"rule": "x.err", "reason": "known", "path": "data[1]"},
-        {"rule": "x.warn", "reason": "everywhere"},
-    ]})
+    req = load(
+        {
+            "data": [{"name": "a"}, {"name": "b"}],
+            "accept": [
+                {"rule": "x.err", "reason": "known", "path": "data[1]"},
+                {"rule": "x.warn", "reason": "everywhere"},
+            ],
+        }
+    )
     rec = _rec(
         Finding("error", "x.err", "t", "data[0].conflicts"),
         Finding("error", "x.err", "t", "data[1].conflicts"),
@@ -135,9 +158,14 @@ def test_accepting_marks_findings_and_keeps_them() -> None:
     ).accepting(req.accept)
     assert [f.suppressed for f in rec.findings] == [False, True, False, True]
     assert rec.findings[1].reason == "known"
-    assert rec.findings[1].to_dict() == {"severity": "error", "rule": "x.err", "text": "t",
-                                         "path": "data[1].conflicts", "suppressed": True,
-                                         "reason": "known"}
+    assert rec.findings[1].to_dict() == {
+        "severity": "error",
+        "rule": "x.err",
+        "text": "t",
+        "path": "data[1].conflicts",
+        "suppressed": True,
+        "reason": "known",
+    }
     assert set(rec.findings[0].to_dict()) == {"severity", "rule", "text", "path"}
 
 

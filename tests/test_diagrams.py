@@ -44,52 +44,87 @@ def breaker_options(**given: object) -> dict[str, object]:
 LONG = "customer_loyalty_points_balance_per_region_and_currency_ledger"
 CASES: dict[str, Callable[[], str]] = {
     "replication-sync-one-region": lambda: replication.draw(
-        "payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2}, regions=["eu-west-1"]),
+        "payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2}, regions=["eu-west-1"]
+    ),
     "replication-consensus-three-regions": lambda: replication.draw(
-        "account_balance", "consensus", {"n": 5, "w": 3, "r": 3},
-        regions=["eu-central-1", "eu-west-1", "eu-north-1"]),
+        "account_balance",
+        "consensus",
+        {"n": 5, "w": 3, "r": 3},
+        regions=["eu-central-1", "eu-west-1", "eu-north-1"],
+    ),
     "replication-multi-leader-ascii": lambda: replication.draw(
-        "likes", "multi-leader", {"n": 3, "w": 1, "r": 1}, regions=4, conflicts="crdt",
-        ascii=True),
+        "likes", "multi-leader", {"n": 3, "w": 1, "r": 1}, regions=4, conflicts="crdt", ascii=True
+    ),
     "replication-leaderless-long-name-narrow": lambda: replication.draw(
-        LONG, "leaderless", {"n": 5, "w": 3, "r": 3}, width=70),
+        LONG, "leaderless", {"n": 5, "w": 3, "r": 3}, width=70
+    ),
     "replication-chain-residency": lambda: replication.draw(
-        "records", "chain", {"n": 3, "w": 3, "r": 1}, regions=["EU", "US"], residency=["EU"]),
+        "records", "chain", {"n": 3, "w": 3, "r": 1}, regions=["EU", "US"], residency=["EU"]
+    ),
     "partitioning-hash": lambda: partitioning.draw("payments", "hash", 3),
     "partitioning-hash-five-nodes-ascii-narrow": lambda: partitioning.draw(
-        "sessions", "hash", 5, width=44, ascii=True),
+        "sessions", "hash", 5, width=44, ascii=True
+    ),
     "partitioning-range-time-series": lambda: partitioning.draw(
-        "readings", "range", 4, access="time-series"),
+        "readings", "range", 4, access="time-series"
+    ),
     "partitioning-geographic-residency": lambda: partitioning.draw(
-        "account_balance", "geographic", 5, regions=["eu-central", "eu-west", "us-east"],
-        residency=["eu-central", "eu-west"]),
+        "account_balance",
+        "geographic",
+        5,
+        regions=["eu-central", "eu-west", "us-east"],
+        residency=["eu-central", "eu-west"],
+    ),
     "partitioning-none-narrow": lambda: partitioning.draw("fx_rates", "none", 3, width=40),
     "saga-place-order": lambda: saga.draw(
-        "place_order", ["reserve_inventory", "charge_payment", "ship_order"],
-        services=["inventory", "payments", "shipping"]),
+        "place_order",
+        ["reserve_inventory", "charge_payment", "ship_order"],
+        services=["inventory", "payments", "shipping"],
+    ),
     "saga-single-step-ascii": lambda: saga.draw("notify", ["send_email"], ascii=True),
     "saga-long-steps-choreographed": lambda: saga.draw(
-        "book_trip", ["reserve_every_seat_on_the_connecting_flights", "charge_card",
-                      "refund_the_payment_card_that_was_charged_first"],
-        coordination="choreographed", width=72),
+        "book_trip",
+        [
+            "reserve_every_seat_on_the_connecting_flights",
+            "charge_card",
+            "refund_the_payment_card_that_was_charged_first",
+        ],
+        coordination="choreographed",
+        width=72,
+    ),
     "breaker-defaults": lambda: breaker.draw(
-        breaker_options(), protects=["payment-provider", "carrier-api"]),
+        breaker_options(), protects=["payment-provider", "carrier-api"]
+    ),
     "breaker-rate-time-slow-ascii": lambda: breaker.draw(
-        breaker_options(policy="rate", window="time", window_size=60, minimum_calls=8,
-                        slow_call_duration=2.5), ascii=True),
+        breaker_options(
+            policy="rate", window="time", window_size=60, minimum_calls=8, slow_call_duration=2.5
+        ),
+        ascii=True,
+    ),
     "breaker-narrow": lambda: breaker.draw(
-        breaker_options(failure_threshold=2, recovery_timeout=5, half_open_max_calls=3),
-        width=40),
-    "cap-order-platform": lambda: cap.draw([
-        ("payments", "CP", "PC/EC"), ("inventory", "CP", "PC/EC"),
-        ("product_catalog", "AP", "PA/EL"), ("shopping_cart", "AP", "PA/EC")]),
-    "cap-mismatch-ascii": lambda: cap.draw([
-        ("fx_rates", "CP", "PC/EL"), ("timelines", "AP", "PA/EL"), ("odd", "AP", "PC/EC")],
-        ascii=True, width=64),
-    "cap-narrow-list": lambda: cap.draw([
-        ("usernames", "CP", "PC/EC"), ("posts", "AP", "PA/EL"),
-        ("customer_loyalty_points_per_region", "AP", "PA/EL")],
-        width=40),
+        breaker_options(failure_threshold=2, recovery_timeout=5, half_open_max_calls=3), width=40
+    ),
+    "cap-order-platform": lambda: cap.draw(
+        [
+            ("payments", "CP", "PC/EC"),
+            ("inventory", "CP", "PC/EC"),
+            ("product_catalog", "AP", "PA/EL"),
+            ("shopping_cart", "AP", "PA/EC"),
+        ]
+    ),
+    "cap-mismatch-ascii": lambda: cap.draw(
+        [("fx_rates", "CP", "PC/EL"), ("timelines", "AP", "PA/EL"), ("odd", "AP", "PC/EC")],
+        ascii=True,
+        width=64,
+    ),
+    "cap-narrow-list": lambda: cap.draw(
+        [
+            ("usernames", "CP", "PC/EC"),
+            ("posts", "AP", "PA/EL"),
+            ("customer_loyalty_points_per_region", "AP", "PA/EL"),
+        ],
+        width=40,
+    ),
 }
 
 
@@ -107,7 +142,8 @@ def test_golden(case: str) -> None:
 def test_every_kind_has_several_goldens() -> None:
     kinds = [case.split("-")[0] for case in CASES]
     assert {kind: kinds.count(kind) >= 3 for kind in set(kinds)} == dict.fromkeys(
-        ("replication", "partitioning", "saga", "breaker", "cap"), True)
+        ("replication", "partitioning", "saga", "breaker", "cap"), True
+    )
 
 
 # --------------------------------------------------------------------------- truth
@@ -120,9 +156,14 @@ def _load_scaffold(tmp_path: Path, name: str, **options: object) -> ModuleType:
     return import_generated(tmp_path, snake_case(name))
 
 
-@pytest.mark.parametrize(("options", "hash_name"), [
-    ({}, "blake2s"), ({"compat": "uhashring"}, "md5"), ({"hash": "sha1", "vnodes": 40}, "sha1"),
-])
+@pytest.mark.parametrize(
+    ("options", "hash_name"),
+    [
+        ({}, "blake2s"),
+        ({"compat": "uhashring"}, "md5"),
+        ({"hash": "sha1", "vnodes": 40}, "sha1"),
+    ],
+)
 def test_ring_shows_what_the_scaffold_computes(
     tmp_path: Path, options: dict[str, object], hash_name: str
 ) -> None:
@@ -139,9 +180,11 @@ def test_ring_shows_what_the_scaffold_computes(
 
 
 def test_scaffold_docstring_carries_the_drawn_diagram() -> None:
-    for pattern, options in (("circuit-breaker", {"failure_threshold": 7}),
-                             ("saga", {"steps": "hold,charge"}),
-                             ("consistent-hash", {"compat": "uhashring"})):
+    for pattern, options in (
+        ("circuit-breaker", {"failure_threshold": 7}),
+        ("saga", {"steps": "hold,charge"}),
+        ("consistent-hash", {"compat": "uhashring"}),
+    ):
         spec = load_patterns()[pattern]
         resolved = resolve_options(spec, options)
         module = next(iter(render(spec, "DocName", resolved).values()))
@@ -154,21 +197,42 @@ def test_scaffold_docstring_carries_the_drawn_diagram() -> None:
 @pytest.mark.parametrize(
     ("pattern", "options", "facts"),
     [
-        ("retry-backoff", {"max_attempts": 4, "base_delay": 0.5, "max_delay": 1.5},
-         ["attempt 3 --retryable error--> wait random 0 .. 1.5 s",
-          "attempt 4 --retryable error--> raise the last error", "0.1 x calls + 3"]),
-        ("retry-backoff", {"jitter": "decorrelated", "budget_ratio": 0, "timeout": 2},
-         ["wait random 0.1 .. 0.3 s", "deadline 2 s from its start"]),
+        (
+            "retry-backoff",
+            {"max_attempts": 4, "base_delay": 0.5, "max_delay": 1.5},
+            [
+                "attempt 3 --retryable error--> wait random 0 .. 1.5 s",
+                "attempt 4 --retryable error--> raise the last error",
+                "0.1 x calls + 3",
+            ],
+        ),
+        (
+            "retry-backoff",
+            {"jitter": "decorrelated", "budget_ratio": 0, "timeout": 2},
+            ["wait random 0.1 .. 0.3 s", "deadline 2 s from its start"],
+        ),
         ("timeout", {"timeout": 0.25}, ["0.25 s"]),
-        ("bulkhead", {"dependencies": "inventory,payments", "max_concurrent": 4},
-         ["[<= 4 run] --> inventory", "[<= 4 run] --> payments"]),
-        ("rate-limiter", {"rate": 2.5, "burst": 7, "backend": "redis"},
-         ["up to 7 at once, refilled 2.5/s", "in Redis"]),
+        (
+            "bulkhead",
+            {"dependencies": "inventory,payments", "max_concurrent": 4},
+            ["[<= 4 run] --> inventory", "[<= 4 run] --> payments"],
+        ),
+        (
+            "rate-limiter",
+            {"rate": 2.5, "burst": 7, "backend": "redis"},
+            ["up to 7 at once, refilled 2.5/s", "in Redis"],
+        ),
         ("idempotency-key", {"wait": 3}, ["wait <= 3 s", "IdempotencyKeyReusedError"]),
-        ("outbox", {"store": "postgresql", "batch_size": 25},
-         ["SKIP LOCKED", "up to 25 per round"]),
-        ("cache-aside", {"ttl": 30, "jitter": 0.5, "negative_ttl": 0},
-         ["15 .. 30 s", "None (not found) is not cached"]),
+        (
+            "outbox",
+            {"store": "postgresql", "batch_size": 25},
+            ["SKIP LOCKED", "up to 25 per round"],
+        ),
+        (
+            "cache-aside",
+            {"ttl": 30, "jitter": 0.5, "negative_ttl": 0},
+            ["15 .. 30 s", "None (not found) is not cached"],
+        ),
     ],
 )
 def test_resilience_scaffolds_draw_their_options(
@@ -185,8 +249,11 @@ def test_resilience_scaffolds_draw_their_options(
 
 
 def test_breaker_picture_carries_the_thresholds() -> None:
-    drawn = breaker.draw(breaker_options(failure_threshold=9, recovery_timeout=12.5,
-                                         success_threshold=4, half_open_max_calls=2))
+    drawn = breaker.draw(
+        breaker_options(
+            failure_threshold=9, recovery_timeout=12.5, success_threshold=4, half_open_max_calls=2
+        )
+    )
     for fact in ("after 9 consecutive failures", "12.5 s", "4 successful", "admits 2"):
         assert fact in drawn
 
@@ -198,10 +265,16 @@ def test_diagram_command_draws_every_kind(cli: CLI) -> None:
     result = cli("diagram", ORDERS)
     assert result.exit_code == 0
     out = result.stdout
-    for fact in ("payments: leader-follower-sync replication, n=3 w=2 r=2",
-                 "inventory: not partitioned", "product_catalog: not partitioned",
-                 "Where each kind of data sits", "place_order: saga (orchestrated)",
-                 "circuit breaker", "eu-west-1", "payment-provider"):
+    for fact in (
+        "payments: leader-follower-sync replication, n=3 w=2 r=2",
+        "inventory: not partitioned",
+        "product_catalog: not partitioned",
+        "Where each kind of data sits",
+        "place_order: saga (orchestrated)",
+        "circuit breaker",
+        "eu-west-1",
+        "payment-provider",
+    ):
         assert fact in out
     assert "\x1b[" not in out  # plain text, never colour
     assert max(len(line) for line in out.splitlines()) <= 80
@@ -231,12 +304,15 @@ def test_no_saga_is_drawn_for_a_transaction_within_one_service(cli: CLI) -> None
     assert "transfer: saga" not in result.stdout
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--entity", "paymnts"], "did you mean 'payments'?"),
-    (["--kind", "replicaton"], "did you mean 'replication'?"),
-    (["--entity", "place_order", "--kind", "cap"], "expected one of saga"),
-    (["--width", "20"], "expected at least 40, found 20"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--entity", "paymnts"], "did you mean 'payments'?"),
+        (["--kind", "replicaton"], "did you mean 'replication'?"),
+        (["--entity", "place_order", "--kind", "cap"], "expected one of saga"),
+        (["--width", "20"], "expected at least 40, found 20"),
+    ],
+)
 def test_diagram_command_bad_options(cli: CLI, args: list[str], message: str) -> None:
     result = cli("diagram", ORDERS, *args)
     assert result.exit_code == 2
@@ -267,8 +343,12 @@ def test_advise_reports_embed_the_diagrams(ruleset: rules.RuleSet) -> None:
     console = Console(width=100, record=True, force_terminal=False)
     text.render(rec, console, req, detail=True)
     report = console.export_text()
-    assert replication.draw("payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2},
-                            regions=["eu-west-1"]) in report
+    assert (
+        replication.draw(
+            "payments", "leader-follower-sync", {"n": 3, "w": 2, "r": 2}, regions=["eu-west-1"]
+        )
+        in report
+    )
     assert "place_order: saga" in report and "circuit breaker" in report
     adr = markdown.render(rec, req=req)
     assert "```text\nplace_order: saga (orchestrated)" in adr
@@ -283,9 +363,9 @@ def test_advise_report_is_ascii_on_a_non_utf8_console(
     # A kind of data past one node's capacity, so the report draws a hash ring too.
     big = tmp_path / "big.yaml"
     big.write_text(
-        Path(ORDERS).read_text(encoding="utf-8").replace(
-            "    read_write_ratio: 30\n", "    read_write_ratio: 30\n    size_gb: 5000\n"
-        ),
+        Path(ORDERS)
+        .read_text(encoding="utf-8")
+        .replace("    read_write_ratio: 30\n", "    read_write_ratio: 30\n    size_gb: 5000\n"),
         encoding="utf-8",
     )
     req = requirements.load(str(big))

@@ -43,39 +43,71 @@ def widths(draw: st.DrawFn, names: list[str]) -> int:
     return draw(st.integers(canvas.required_width(names), 140))
 
 
-@given(data=st.data(), entity=NAMES, kind=st.sampled_from(REPLICATION),
-       n=st.integers(1, 7), regions=st.one_of(st.integers(1, 5), unique(NAMES, 1, 4)),
-       ascii=st.booleans())
-def test_replication(data: st.DataObject, entity: str, kind: str, n: int,
-                     regions: int | list[str], ascii: bool) -> None:
+@given(
+    data=st.data(),
+    entity=NAMES,
+    kind=st.sampled_from(REPLICATION),
+    n=st.integers(1, 7),
+    regions=st.one_of(st.integers(1, 5), unique(NAMES, 1, 4)),
+    ascii=st.booleans(),
+)
+def test_replication(
+    data: st.DataObject, entity: str, kind: str, n: int, regions: int | list[str], ascii: bool
+) -> None:
     w, r = data.draw(st.integers(1, n)), data.draw(st.integers(1, n))
     names = [entity, *([] if isinstance(regions, int) else regions)]
     residency = [] if isinstance(regions, int) else data.draw(st.lists(st.sampled_from(regions)))
     width = data.draw(widths(names))
-    drawn = replication.draw(entity, kind, {"n": n, "w": w, "r": r}, regions=regions,
-                             residency=residency, width=width, ascii=ascii)
+    drawn = replication.draw(
+        entity,
+        kind,
+        {"n": n, "w": w, "r": r},
+        regions=regions,
+        residency=residency,
+        width=width,
+        ascii=ascii,
+    )
     check(drawn, width, ascii, names)
     if len(entity) + 25 <= width:  # room for whole node names
         check(drawn, width, ascii, [f"{entity}-{i}" for i in range(1, n + 1)])
 
 
-@given(data=st.data(), entity=NAMES, kind=st.sampled_from(["none", "hash", "range",
-                                                            "geographic"]),
-       n=st.integers(1, 6), regions=st.one_of(st.integers(1, 5), unique(NAMES, 1, 4)),
-       access=st.sampled_from(["point", "range", "time-series", "geo"]), ascii=st.booleans())
-def test_partitioning(data: st.DataObject, entity: str, kind: str, n: int,
-                      regions: int | list[str], access: str, ascii: bool) -> None:
+@given(
+    data=st.data(),
+    entity=NAMES,
+    kind=st.sampled_from(["none", "hash", "range", "geographic"]),
+    n=st.integers(1, 6),
+    regions=st.one_of(st.integers(1, 5), unique(NAMES, 1, 4)),
+    access=st.sampled_from(["point", "range", "time-series", "geo"]),
+    ascii=st.booleans(),
+)
+def test_partitioning(
+    data: st.DataObject,
+    entity: str,
+    kind: str,
+    n: int,
+    regions: int | list[str],
+    access: str,
+    ascii: bool,
+) -> None:
     names = [entity, *([] if isinstance(regions, int) or kind != "geographic" else regions)]
     width = data.draw(widths(names))
-    drawn = partitioning.draw(entity, kind, n, regions=regions, access=access, width=width,
-                              ascii=ascii)
+    drawn = partitioning.draw(
+        entity, kind, n, regions=regions, access=access, width=width, ascii=ascii
+    )
     check(drawn, width, ascii, names)
 
 
-@given(data=st.data(), name=NAMES, steps=unique(NAMES, 1, 6), services=unique(NAMES, 0, 4),
-       ascii=st.booleans())
-def test_saga(data: st.DataObject, name: str, steps: list[str], services: list[str],
-              ascii: bool) -> None:
+@given(
+    data=st.data(),
+    name=NAMES,
+    steps=unique(NAMES, 1, 6),
+    services=unique(NAMES, 0, 4),
+    ascii=st.booleans(),
+)
+def test_saga(
+    data: st.DataObject, name: str, steps: list[str], services: list[str], ascii: bool
+) -> None:
     width = data.draw(widths([name, *steps, *services]))
     drawn = saga.draw(name, steps, services=services, width=width, ascii=ascii)
     check(drawn, width, ascii, [name, *steps, *services])
@@ -87,19 +119,26 @@ def test_saga(data: st.DataObject, name: str, steps: list[str], services: list[s
         assert len(forward) == len(steps)
 
 
-@given(data=st.data(), protects=unique(NAMES, 0, 5), ascii=st.booleans(),
-       options=st.fixed_dictionaries({
-           "policy": st.sampled_from(["consecutive", "rate"]),
-           "failure_threshold": st.integers(1, 10**4),
-           "recovery_timeout": st.floats(0, 86400),
-           "half_open_max_calls": st.integers(1, 1000),
-           "success_threshold": st.integers(1, 1000),
-           "window": st.sampled_from(["count", "time"]),
-           "window_size": st.integers(1, 10**5),
-           "slow_call_duration": st.floats(0, 100),
-       }))
-def test_breaker(data: st.DataObject, protects: list[str], ascii: bool,
-                 options: dict[str, Any]) -> None:
+@given(
+    data=st.data(),
+    protects=unique(NAMES, 0, 5),
+    ascii=st.booleans(),
+    options=st.fixed_dictionaries(
+        {
+            "policy": st.sampled_from(["consecutive", "rate"]),
+            "failure_threshold": st.integers(1, 10**4),
+            "recovery_timeout": st.floats(0, 86400),
+            "half_open_max_calls": st.integers(1, 1000),
+            "success_threshold": st.integers(1, 1000),
+            "window": st.sampled_from(["count", "time"]),
+            "window_size": st.integers(1, 10**5),
+            "slow_call_duration": st.floats(0, 100),
+        }
+    ),
+)
+def test_breaker(
+    data: st.DataObject, protects: list[str], ascii: bool, options: dict[str, Any]
+) -> None:
     spec = load_patterns()["circuit-breaker"]
     resolved = resolve_options(spec, options)
     width = data.draw(widths(protects))
@@ -109,9 +148,14 @@ def test_breaker(data: st.DataObject, protects: list[str], ascii: bool,
 
 @given(data=st.data(), names=unique(NAMES, 1, 8), ascii=st.booleans())
 def test_cap(data: st.DataObject, names: list[str], ascii: bool) -> None:
-    placed = [(name, data.draw(st.sampled_from(["CP", "AP"])),
-               data.draw(st.sampled_from(["PC/EC", "PC/EL", "PA/EC", "PA/EL"])))
-              for name in names]
+    placed = [
+        (
+            name,
+            data.draw(st.sampled_from(["CP", "AP"])),
+            data.draw(st.sampled_from(["PC/EC", "PC/EL", "PA/EC", "PA/EL"])),
+        )
+        for name in names
+    ]
     width = data.draw(widths(names))
     check(cap.draw(placed, width=width, ascii=ascii), width, ascii, names)
 
@@ -122,29 +166,36 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     data = draw(unique(SHORT_NAMES, 1, 4))
     services = draw(unique(SHORT_NAMES, 2, 5))
     regions = draw(st.one_of(st.integers(1, 4), unique(SHORT_NAMES, 1, 3)))
-    entities = [{
-        "name": name,
-        "money": draw(st.booleans()),
-        "stale_reads": draw(st.sampled_from(["never", "tolerated"])),
-        "conflicts": draw(st.sampled_from(["reject", "merge", "last-write-wins"])),
-        "access": draw(st.sampled_from(["point", "range", "time-series", "geo"])),
-    } for name in data]
+    entities = [
+        {
+            "name": name,
+            "money": draw(st.booleans()),
+            "stale_reads": draw(st.sampled_from(["never", "tolerated"])),
+            "conflicts": draw(st.sampled_from(["reject", "merge", "last-write-wins"])),
+            "access": draw(st.sampled_from(["point", "range", "time-series", "geo"])),
+        }
+        for name in data
+    ]
     steps = draw(unique(SHORT_NAMES, 1, 4))
     return {
-        "deployment": {"regions": regions,
-                       "writes_from": draw(st.sampled_from(["one-region", "all-regions"]))},
+        "deployment": {
+            "regions": regions,
+            "writes_from": draw(st.sampled_from(["one-region", "all-regions"])),
+        },
         "availability": {"node_failures_tolerated": draw(st.integers(0, 3))},
         "data": entities,
         # The transaction's two services are ours, so it is a saga and gets a diagram.
-        "services": [{"name": s, "external": i >= 2 and draw(st.booleans())}
-                     for i, s in enumerate(services)],
+        "services": [
+            {"name": s, "external": i >= 2 and draw(st.booleans())} for i, s in enumerate(services)
+        ],
         "transactions": [{"name": "txn", "steps": steps, "services": services[:2]}],
     }
 
 
 @given(doc=documents(), data=st.data(), ascii=st.booleans())
-def test_every_diagram_of_a_generated_system(ruleset: rules.RuleSet, doc: dict[str, Any],
-                                             data: st.DataObject, ascii: bool) -> None:
+def test_every_diagram_of_a_generated_system(
+    ruleset: rules.RuleSet, doc: dict[str, Any], data: st.DataObject, ascii: bool
+) -> None:
     req = requirements_from(doc)
     rec = chaining.advise(ruleset, req)
     names = system.names_of(rec, req)
@@ -154,4 +205,3 @@ def test_every_diagram_of_a_generated_system(ruleset: rules.RuleSet, doc: dict[s
     )
     assert {d.kind for d in drawn} >= {"replication", "partitioning", "cap", "saga"}
     check("\n".join(d.text for d in drawn), width, ascii, names)
-

@@ -22,11 +22,16 @@ def conclude(advise: Advise, entity: dict[str, Any], **system: Any) -> dict[str,
 CONSISTENCY_ROWS = [
     ("bank account balance", {"money": True}, {"linearizable"}),
     ("seat booking (airline)", {"unique_claims": True}, {"linearizable"}),
-    ("inventory stock count, no overselling", {"unique_claims": True},
-     {"linearizable", "bounded-staleness"}),
-    ("inventory stock count, display lag allowed",
-     {"stale_reads": "bounded", "max_staleness_s": 5, "freshness": "hard"},
-     {"linearizable", "bounded-staleness"}),
+    (
+        "inventory stock count, no overselling",
+        {"unique_claims": True},
+        {"linearizable", "bounded-staleness"},
+    ),
+    (
+        "inventory stock count, display lag allowed",
+        {"stale_reads": "bounded", "max_staleness_s": 5, "freshness": "hard"},
+        {"linearizable", "bounded-staleness"},
+    ),
     ("shopping cart", {"conflicts": "merge"}, {"eventual"}),
     ("product catalog", {"read_write_ratio": 1000}, {"eventual"}),
     ("user profile updates", {}, {"eventual"}),
@@ -40,8 +45,9 @@ CONSISTENCY_ROWS = [
 
 
 @pytest.mark.parametrize(("case", "entity", "models"), CONSISTENCY_ROWS)
-def test_consistency_table(advise: Advise, case: str, entity: dict[str, Any],
-                           models: set[str]) -> None:
+def test_consistency_table(
+    advise: Advise, case: str, entity: dict[str, Any], models: set[str]
+) -> None:
     assert conclude(advise, entity)["consistency"] in models, case
 
 
@@ -59,30 +65,54 @@ THREE_REGIONS_ALL_WRITE = {"deployment": {"regions": 3, "writes_from": "all-regi
 REPLICATION_ROWS = [
     ("single datacenter", {}, ONE_REGION, {"leader-follower-async"}),
     ("multi-datacenter, low write", {}, THREE_REGIONS_ONE_WRITER, {"leader-follower-async"}),
-    ("multi-datacenter, high write", {"conflicts": "merge"}, THREE_REGIONS_ALL_WRITE,
-     {"multi-leader"}),
+    (
+        "multi-datacenter, high write",
+        {"conflicts": "merge"},
+        THREE_REGIONS_ALL_WRITE,
+        {"multi-leader"},
+    ),
     # Leaderless where no leader is needed to order writes; 99.99% alone does not force
     # it (Spanner and DynamoDB reach it with leaders).
-    ("maximum availability needed", {"conflicts": "merge"},
-     {"availability": {"target": 99.995}}, {"leaderless"}),
-    ("maximum availability, writes must not conflict", {},
-     {"availability": {"target": 99.99}}, {"leader-follower-async"}),
+    (
+        "maximum availability needed",
+        {"conflicts": "merge"},
+        {"availability": {"target": 99.995}},
+        {"leaderless"},
+    ),
+    (
+        "maximum availability, writes must not conflict",
+        {},
+        {"availability": {"target": 99.99}},
+        {"leader-follower-async"},
+    ),
     ("strong consistency required", {"money": True}, ONE_REGION, {"leader-follower-sync"}),
     ("read scaling needed", {"read_write_ratio": 50}, ONE_REGION, {"leader-follower-async"}),
-    ("geo-distributed users", {"conflicts": "last-write-wins"},
-     {**THREE_REGIONS_ALL_WRITE, "availability": {"target": 99.99}},
-     {"multi-leader", "leaderless"}),
+    (
+        "geo-distributed users",
+        {"conflicts": "last-write-wins"},
+        {**THREE_REGIONS_ALL_WRITE, "availability": {"target": 99.99}},
+        {"multi-leader", "leaderless"},
+    ),
     # The write-pattern tree beneath the table:
-    ("multi-region writes, conflicts OK", {"conflicts": "merge"}, THREE_REGIONS_ALL_WRITE,
-     {"multi-leader"}),
-    ("multi-region writes, no conflicts", {"conflicts": "reject"}, THREE_REGIONS_ALL_WRITE,
-     {"leader-follower-async"}),
+    (
+        "multi-region writes, conflicts OK",
+        {"conflicts": "merge"},
+        THREE_REGIONS_ALL_WRITE,
+        {"multi-leader"},
+    ),
+    (
+        "multi-region writes, no conflicts",
+        {"conflicts": "reject"},
+        THREE_REGIONS_ALL_WRITE,
+        {"leader-follower-async"},
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "entity", "system", "schemes"), REPLICATION_ROWS)
-def test_replication_table(advise: Advise, case: str, entity: dict[str, Any],
-                           system: dict[str, Any], schemes: set[str]) -> None:
+def test_replication_table(
+    advise: Advise, case: str, entity: dict[str, Any], system: dict[str, Any], schemes: set[str]
+) -> None:
     assert conclude(advise, entity, **system)["replication"] in schemes, case
 
 
@@ -117,6 +147,7 @@ PARTITIONING_ROWS = [
 
 
 @pytest.mark.parametrize(("case", "entity", "system", "strategy"), PARTITIONING_ROWS)
-def test_partitioning_table(advise: Advise, case: str, entity: dict[str, Any],
-                            system: dict[str, Any], strategy: str) -> None:
+def test_partitioning_table(
+    advise: Advise, case: str, entity: dict[str, Any], system: dict[str, Any], strategy: str
+) -> None:
     assert conclude(advise, entity, **system)["partitioning"] == strategy, case

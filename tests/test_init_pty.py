@@ -17,8 +17,9 @@ pexpect = pytest.importorskip("pexpect")
 PROGRAM = shutil.which("distadvisor", path=str(Path(sys.executable).parent)) or "distadvisor"
 ROOT = Path(__file__).resolve().parent.parent
 UP, DOWN, ENTER, SPACE, CTRL_C, CTRL_U = "\x1b[A", "\x1b[B", "\r", " ", "\x03", "\x15"
-ENV = dict(os.environ, TERM="xterm", NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1",
-           COLUMNS="120", LINES="50")
+ENV = dict(
+    os.environ, TERM="xterm", NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1", COLUMNS="120", LINES="50"
+)
 
 QUESTIONS = questions.load()
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
@@ -28,8 +29,15 @@ class Person:
     """Reads the screen for a question, then types the answer."""
 
     def __init__(self, cwd: Path, *args: str) -> None:
-        self.child = pexpect.spawn(PROGRAM, ["init", *args], cwd=str(cwd), env=ENV,
-                                   encoding="utf-8", timeout=30, dimensions=(50, 120))
+        self.child = pexpect.spawn(
+            PROGRAM,
+            ["init", *args],
+            cwd=str(cwd),
+            env=ENV,
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(50, 120),
+        )
 
     def answer(self, question: str, keys: str) -> None:
         self.child.expect_exact(question)
@@ -88,7 +96,9 @@ def test_a_person_answers_every_question(tmp_path: Path) -> None:
     me.sees(" box-office: ")  # the recommendation opens with its verdict
     me.answer("Write these modules and their tests now?", "n")
     assert me.finish() in (0, 1)
-    assert (tmp_path / "requirements.yaml").read_text().split("\n", 2)[2] == """\
+    assert (
+        (tmp_path / "requirements.yaml").read_text().split("\n", 2)[2]
+        == """\
 version: 1
 system: box-office
 description: Sells concert seats
@@ -120,6 +130,7 @@ services:
     external: true
     protected_by: [retry-backoff]
 """
+    )
 
 
 def test_ctrl_c_exits_130_and_writes_nothing(tmp_path: Path) -> None:
@@ -147,8 +158,11 @@ def test_editing_a_file_offers_its_answers_and_asks_before_overwriting(tmp_path:
             else:
                 me.answer(prompt, ENTER)  # the file's answer, or the default
     me.answer("Name the kinds of data it keeps", ENTER)  # carts, from the file
-    for prompt in [q.together or q.prompt.render({}) for q in QUESTIONS.sections[3].questions
-                   if q.when is None and q.field != ("name",)]:
+    for prompt in [
+        q.together or q.prompt.render({})
+        for q in QUESTIONS.sections[3].questions
+        if q.when is None and q.field != ("name",)
+    ]:
         me.answer(prompt, UP + ENTER if prompt.startswith("When two people") else ENTER)
         if prompt.startswith("May a reader"):
             me.answer("Accept the defaults for the rest of carts?", ENTER)  # no

@@ -56,8 +56,9 @@ def test_an_unwritable_cache_falls_back_to_parsing(
     assert parsecache.load(SHIPPED).data == yamlsource.load(str(SHIPPED)).data
 
 
-def test_a_changed_file_replaces_its_entry(cache_home: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_file_replaces_its_entry(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
 
     parsecache.load(SHIPPED)

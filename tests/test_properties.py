@@ -41,7 +41,8 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     named = draw(st.booleans())
     regions: Any = (
         draw(st.lists(st.sampled_from(REGION_POOL), min_size=1, max_size=5, unique=True))
-        if named else draw(st.integers(1, 6))
+        if named
+        else draw(st.integers(1, 6))
     )
     region_names = regions if named else ["EU", "US"]
     entities = []
@@ -70,8 +71,13 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     services = [
         {
             "name": s,
-            "calls": draw(st.lists(st.sampled_from([o for o in service_names if o != s] or [s]),
-                                   max_size=2, unique=True).filter(lambda c, s=s: s not in c)),
+            "calls": draw(
+                st.lists(
+                    st.sampled_from([o for o in service_names if o != s] or [s]),
+                    max_size=2,
+                    unique=True,
+                ).filter(lambda c, s=s: s not in c)
+            ),
             "external": draw(st.booleans()),
             "publishes_events": draw(st.booleans()),
             "protected_by": draw(st.lists(st.sampled_from(PATTERNS), max_size=2, unique=True)),
@@ -82,24 +88,29 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         {
             "name": t,
             "steps": draw(st.lists(NAMES, min_size=1, max_size=4, unique=True)),
-            "services": draw(st.lists(st.sampled_from(service_names or ["svc"]), min_size=1,
-                                      max_size=4)),
+            "services": draw(
+                st.lists(st.sampled_from(service_names or ["svc"]), min_size=1, max_size=4)
+            ),
         }
         for t in draw(st.lists(NAMES, max_size=2, unique=True))
     ]
     doc: dict[str, Any] = {
         "version": 1,
         "system": "prop",
-        "deployment": {"regions": regions,
-                       "writes_from": draw(st.sampled_from(["one-region", "all-regions"]))},
+        "deployment": {
+            "regions": regions,
+            "writes_from": draw(st.sampled_from(["one-region", "all-regions"])),
+        },
         "availability": {
             "target": draw(st.floats(90, 99.9999)),
             "node_failures_tolerated": draw(st.integers(0, 4)),
             "region_failure_tolerated": draw(st.booleans()),
         },
         "workload": {"reads_per_sec": draw(maybe_number), "writes_per_sec": draw(maybe_number)},
-        "latency_budget_ms": {"read": draw(st.none() | st.floats(0.1, 500)),
-                              "write": draw(st.none() | st.floats(0.1, 500))},
+        "latency_budget_ms": {
+            "read": draw(st.none() | st.floats(0.1, 500)),
+            "write": draw(st.none() | st.floats(0.1, 500)),
+        },
         "data": entities,
         "services": services,
         "transactions": transactions,
@@ -113,8 +124,12 @@ def recommend(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 VOCAB = {
-    "consistency": CONSISTENCY, "cap": CAP, "pacelc": PACELC, "replication": REPLICATION,
-    "partitioning": PARTITIONING, "conflict_resolution": CONFLICT_RESOLUTION,
+    "consistency": CONSISTENCY,
+    "cap": CAP,
+    "pacelc": PACELC,
+    "replication": REPLICATION,
+    "partitioning": PARTITIONING,
+    "conflict_resolution": CONFLICT_RESOLUTION,
 }
 
 
@@ -141,8 +156,11 @@ def test_engine_is_total_deterministic_and_keeps_the_contract(doc: dict[str, Any
             s for s in RULESET.slot_order if s in ENTITY_SLOTS
         ]
         assert all(isinstance(d, str) for d in advice["datastores"])
-    subjects = ({e["name"] for e in doc["data"]} | {s["name"] for s in doc["services"]}
-                | {t["name"] for t in doc["transactions"]})
+    subjects = (
+        {e["name"] for e in doc["data"]}
+        | {s["name"] for s in doc["services"]}
+        | {t["name"] for t in doc["transactions"]}
+    )
     for pattern in first["patterns"]:
         assert pattern["pattern"] in PATTERNS and pattern["for"] in subjects
         assert pattern["because"]
@@ -150,8 +168,27 @@ def test_engine_is_total_deterministic_and_keeps_the_contract(doc: dict[str, Any
         assert finding["severity"] in SEVERITIES and finding["text"]
 
 
-MUTATIONS = ["-1", "null", "[]", "{}", "true", "'x'", "1e400", "!!binary x", "*a", "&a x",
-             "{{", "]", ": :", "\t", "~", "0x10", "'''", "!!python/object:os.system", "?"]
+MUTATIONS = [
+    "-1",
+    "null",
+    "[]",
+    "{}",
+    "true",
+    "'x'",
+    "1e400",
+    "!!binary x",
+    "*a",
+    "&a x",
+    "{{",
+    "]",
+    ": :",
+    "\t",
+    "~",
+    "0x10",
+    "'''",
+    "!!python/object:os.system",
+    "?",
+]
 
 
 @st.composite
@@ -169,7 +206,7 @@ def mutated_examples(draw: st.DrawFn) -> str:
             lines[i] = f"{key}: {draw(st.sampled_from(MUTATIONS))}"
         elif action == 3:
             j = draw(st.integers(0, max(0, len(lines[i]) - 1)))
-            lines[i] = lines[i][:j] + draw(st.characters()) + lines[i][j + 1:]
+            lines[i] = lines[i][:j] + draw(st.characters()) + lines[i][j + 1 :]
         else:
             lines[i] = " " * draw(st.integers(0, 6)) + lines[i].lstrip()
     return "\n".join(lines) + "\n"

@@ -23,9 +23,19 @@ def advise_json(cli: CLI, path: Path) -> dict[str, object]:
 
 def test_command_line_answers_write_the_canonical_file(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "requirements.yaml"
-    result = cli("init", "--out", str(out), "--data", "system=shop", "--data",
-                 "data[0].name=payments", "-d", "data[0].money=yes", "-d",
-                 "deployment.regions=eu-west-1, eu-central-1")
+    result = cli(
+        "init",
+        "--out",
+        str(out),
+        "--data",
+        "system=shop",
+        "--data",
+        "data[0].name=payments",
+        "-d",
+        "data[0].money=yes",
+        "-d",
+        "deployment.regions=eu-west-1, eu-central-1",
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text().split("\n", 2)[2] == (
         "version: 1\nsystem: shop\n\ndeployment:\n  regions: [eu-west-1, eu-central-1]\n\n"
@@ -64,9 +74,18 @@ def test_questionnaire_file_gives_the_same_advice_as_the_file_written_by_hand(
         "transactions[0].services: [booking, psp]\n"
     )
     out = tmp_path / "written.yaml"
-    result = cli("init", "--out", str(out), "--data-file", str(answers), "--defaults",
-                 "--data", "availability.node_failures_tolerated=2",
-                 "--data", "latency_budget_ms.write=150")
+    result = cli(
+        "init",
+        "--out",
+        str(out),
+        "--data-file",
+        str(answers),
+        "--defaults",
+        "--data",
+        "availability.node_failures_tolerated=2",
+        "--data",
+        "latency_budget_ms.write=150",
+    )
     assert result.exit_code in (0, 1), result.output
     assert advise_json(cli, out) == advise_json(cli, by_hand)
 
@@ -79,8 +98,16 @@ def test_editing_an_example_from_the_file_keeps_its_recommendation(
     assert result.exit_code == 0, result.output
     assert advise_json(cli, out) == advise_json(cli, ORDERS)
     # the command line wins over the file being edited
-    again = cli("init", "--from", str(out), "--out", str(out), "--force",
-                "--data", "data[2].conflicts=merge")
+    again = cli(
+        "init",
+        "--from",
+        str(out),
+        "--out",
+        str(out),
+        "--force",
+        "--data",
+        "data[2].conflicts=merge",
+    )
     assert again.exit_code == 0, again.output
     assert "  - name: product_catalog\n    conflicts: merge\n" in out.read_text()
 
@@ -92,12 +119,22 @@ def test_fields_no_question_asks_are_carried_over(cli: CLI, tmp_path: Path) -> N
         "accept:\n  - rule: findings.no-failure-tolerated\n    reason: a cache we can rebuild\n"
     )
     out = tmp_path / "out.yaml"
-    result = cli("init", "--from", str(source), "--out", str(out),
-                 "--data", "availability.node_failures_tolerated=0",
-                 "--data", "availability.target=99")
+    result = cli(
+        "init",
+        "--from",
+        str(source),
+        "--out",
+        str(out),
+        "--data",
+        "availability.node_failures_tolerated=0",
+        "--data",
+        "availability.target=99",
+    )
     assert result.exit_code == 0, result.output
-    assert "accept:\n  - rule: findings.no-failure-tolerated\n    reason: a cache we can " \
-           "rebuild\n" in out.read_text()
+    assert (
+        "accept:\n  - rule: findings.no-failure-tolerated\n    reason: a cache we can "
+        "rebuild\n" in out.read_text()
+    )
 
 
 def test_missing_answers_are_named_and_nothing_is_written(cli: CLI, tmp_path: Path) -> None:
@@ -115,8 +152,17 @@ def test_missing_answers_are_named_and_nothing_is_written(cli: CLI, tmp_path: Pa
 
 def test_an_answer_only_a_cross_check_requires_is_named(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "requirements.yaml"
-    result = cli("init", "--out", str(out), "-d", "system=s", "-d", "data[0].name=a",
-                 "-d", "data[0].stale_reads=bounded")
+    result = cli(
+        "init",
+        "--out",
+        str(out),
+        "-d",
+        "system=s",
+        "-d",
+        "data[0].name=a",
+        "-d",
+        "data[0].stale_reads=bounded",
+    )
     assert result.exit_code == 2
     assert result.stderr == (
         "error: init: data[0].max_staleness_s: no answer to 'How old may a read be, at most,"
@@ -128,20 +174,41 @@ def test_an_answer_only_a_cross_check_requires_is_named(cli: CLI, tmp_path: Path
 
 def test_bad_answers_exit_2_like_the_loader(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "requirements.yaml"
-    result = cli("init", "--out", str(out), "-d", "system=s", "-d", "data[0].name=d",
-                 "-d", "data[0].stale_reads=sometimes", "-d", "availabilty.target=99")
+    result = cli(
+        "init",
+        "--out",
+        str(out),
+        "-d",
+        "system=s",
+        "-d",
+        "data[0].name=d",
+        "-d",
+        "data[0].stale_reads=sometimes",
+        "-d",
+        "availabilty.target=99",
+    )
     assert result.exit_code == 2
     assert "did you mean 'availability.target'?" in result.stderr
     assert not out.exists()
-    result = cli("init", "--out", str(out), "-d", "system=s", "-d", "data[0].name=d",
-                 "-d", "data[0].stale_reads=sometimes")
+    result = cli(
+        "init",
+        "--out",
+        str(out),
+        "-d",
+        "system=s",
+        "-d",
+        "data[0].name=d",
+        "-d",
+        "data[0].stale_reads=sometimes",
+    )
     assert result.stderr == (
         "error: --data: data[0].stale_reads: unknown value; expected one of never | bounded | "
         "tolerated, found 'sometimes'\n"
     )
     missing = cli("init", "--out", str(out), "--data-file", str(tmp_path / "nope.yaml"))
     assert (missing.exit_code, missing.stderr) == (
-        2, f"error: {tmp_path / 'nope.yaml'}: file not found\n"
+        2,
+        f"error: {tmp_path / 'nope.yaml'}: file not found\n",
     )
     assert not out.exists()
 
@@ -157,7 +224,8 @@ def test_an_existing_file_is_kept_without_force(cli: CLI, tmp_path: Path) -> Non
     assert out.read_text().startswith("# Requirements of s")
     # The answers beside it, and no temporary file left.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "requirements.answers.yaml", "requirements.yaml"
+        "requirements.answers.yaml",
+        "requirements.yaml",
     ]
 
 

@@ -32,7 +32,10 @@ def test_minimal_file_gets_every_default() -> None:
     entity = req.data[0]
     assert (entity.money, entity.unique_claims, entity.read_your_writes) == (False, False, False)
     assert (entity.stale_reads, entity.ordering, entity.conflicts, entity.access) == (
-        "tolerated", "none", "reject", "point"
+        "tolerated",
+        "none",
+        "reject",
+        "point",
     )
     assert entity.residency == ()
     assert req.services == () and req.transactions == ()
@@ -47,67 +50,108 @@ def test_regions_as_names_count_and_keep_their_names() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("version: 2\nsystem: s\ndata: [{name: a}]\n",
-         "req.yaml:1:10: version: unsupported requirements file version; expected version: 1"),
+        (
+            "version: 2\nsystem: s\ndata: [{name: a}]\n",
+            "req.yaml:1:10: version: unsupported requirements file version; expected version: 1",
+        ),
         ("system: s\ndata: [{name: a}]\n", "missing required field 'version'"),
         ("version: 1\ndata: [{name: a}]\n", "missing required field 'system'"),
         ("version: 1\nsystem: s\n", "missing required field 'data'"),
         ("version: 1\nsystem: s\ndata: []\n", "data: too few entries; expected at least 1"),
-        ("version: 1\nsystem: s\ndata: [{money: true}]\n",
-         "data[0].name: missing required field 'name'"),
+        (
+            "version: 1\nsystem: s\ndata: [{money: true}]\n",
+            "data[0].name: missing required field 'name'",
+        ),
         (MINIMAL + "deployment: {regions: 0}\n", "deployment.regions: out of range; expected >= 1"),
         (MINIMAL + "deployment: {regions: []}\n", "deployment.regions: too few entries"),
-        (MINIMAL + "deployment: {writes_from: everywhere}\n",
-         "expected one of one-region | all-regions, found 'everywhere'"),
-        (MINIMAL + "availability: {target: 100}\n",
-         "availability.target: out of range; expected >= 90 and < 100, found number 100"),
+        (
+            MINIMAL + "deployment: {writes_from: everywhere}\n",
+            "expected one of one-region | all-regions, found 'everywhere'",
+        ),
+        (
+            MINIMAL + "availability: {target: 100}\n",
+            "availability.target: out of range; expected >= 90 and < 100, found number 100",
+        ),
         (MINIMAL + "availability: {target: 89.9}\n", "availability.target: out of range"),
-        (MINIMAL + "availability: {node_failures_tolerated: 1.5}\n",
-         "availability.node_failures_tolerated: must be a whole number"),
+        (
+            MINIMAL + "availability: {node_failures_tolerated: 1.5}\n",
+            "availability.node_failures_tolerated: must be a whole number",
+        ),
         (MINIMAL + "availability: {node_failures_tolerated: true}\n", "must be a whole number"),
         (MINIMAL + "workload: {reads_per_sec: -1}\n", "workload.reads_per_sec: out of range"),
         (MINIMAL + "workload: {reads_per_sec: .nan}\n", "must be a number; expected a finite"),
         (MINIMAL + "latency_budget_ms: {write: 0}\n", "latency_budget_ms.write: out of range"),
-        ("version: 1\nsystem: s\ndata:\n  - name: a\n    stale_reads: bounded\n",
-         "req.yaml:4:5: data[0].max_staleness_s: bounded staleness needs a bound"),
-        ("version: 1\nsystem: s\ndata:\n  - {name: a, stale_reads: sometimes}\n",
-         "req.yaml:4:28: data[0].stale_reads: unknown value; expected one of never | bounded |"
-         " tolerated, found 'sometimes'"),
-        ("version: 1\nsystem: s\ndata:\n  - {name: a, stale_read: never}\n",
-         "data[0].stale_read: unknown key 'stale_read'"),
-        ("version: 1\nsystem: s\ndata:\n  - {name: a}\n  - {name: a}\n",
-         "data[1].name: duplicate data name 'a'"),
+        (
+            "version: 1\nsystem: s\ndata:\n  - name: a\n    stale_reads: bounded\n",
+            "req.yaml:4:5: data[0].max_staleness_s: bounded staleness needs a bound",
+        ),
+        (
+            "version: 1\nsystem: s\ndata:\n  - {name: a, stale_reads: sometimes}\n",
+            "req.yaml:4:28: data[0].stale_reads: unknown value; expected one of never | bounded |"
+            " tolerated, found 'sometimes'",
+        ),
+        (
+            "version: 1\nsystem: s\ndata:\n  - {name: a, stale_read: never}\n",
+            "data[0].stale_read: unknown key 'stale_read'",
+        ),
+        (
+            "version: 1\nsystem: s\ndata:\n  - {name: a}\n  - {name: a}\n",
+            "data[1].name: duplicate data name 'a'",
+        ),
         ("version: 1\nsystem: s\ndata:\n  - {name: '1abc'}\n", "data[0].name: not a valid name"),
-        ("version: 1\nsystem: s\ndata: [{name: a, money: 'yes please'}]\n",
-         "data[0].money: must be true or false"),
-        ("version: 1\nsystem: s\ndata: [{name: a, residency: eu}]\n",
-         "data[0].residency: must be a list"),
-        (MINIMAL + "deployment: {regions: [eu, us]}\n"
-         "services: []\n", ""),  # valid: an empty service list
+        (
+            "version: 1\nsystem: s\ndata: [{name: a, money: 'yes please'}]\n",
+            "data[0].money: must be true or false",
+        ),
+        (
+            "version: 1\nsystem: s\ndata: [{name: a, residency: eu}]\n",
+            "data[0].residency: must be a list",
+        ),
+        (
+            MINIMAL + "deployment: {regions: [eu, us]}\nservices: []\n",
+            "",
+        ),  # valid: an empty service list
         (MINIMAL + "services:\n  - {name: a, calls: [a]}\n", "service 'a' calls itself"),
-        (MINIMAL + "services:\n  - {name: a, calls: [b, b]}\n  - {name: b}\n",
-         "services[0].calls[1]: duplicate call name 'b'"),
-        (MINIMAL + "services:\n  - {name: pay}\ntransactions:\n"
-         "  - {name: t, steps: [x, x], services: [pay]}\n",
-         "transactions[0].steps[1]: duplicate step name 'x'"),
-        (MINIMAL + "transactions:\n  - {name: t, steps: [a], services: [pay],"
-         " read_only_services: [payy]}\n",
-         "transactions[0].read_only_services[0]: 'payy' is not a service of this transaction"),
-        (MINIMAL + "transactions:\n  - {name: t, steps: [a], services: [pay, risk],"
-         " read_only_services: [risk, risk]}\n",
-         "transactions[0].read_only_services[1]: duplicate read-only service name 'risk'"),
-        (MINIMAL + "transactions:\n  - {name: t, steps: [a], services: [pay, risk],"
-         " read_only_services: [risk]}\n", ""),  # valid
+        (
+            MINIMAL + "services:\n  - {name: a, calls: [b, b]}\n  - {name: b}\n",
+            "services[0].calls[1]: duplicate call name 'b'",
+        ),
+        (
+            MINIMAL + "services:\n  - {name: pay}\ntransactions:\n"
+            "  - {name: t, steps: [x, x], services: [pay]}\n",
+            "transactions[0].steps[1]: duplicate step name 'x'",
+        ),
+        (
+            MINIMAL + "transactions:\n  - {name: t, steps: [a], services: [pay],"
+            " read_only_services: [payy]}\n",
+            "transactions[0].read_only_services[0]: 'payy' is not a service of this transaction",
+        ),
+        (
+            MINIMAL + "transactions:\n  - {name: t, steps: [a], services: [pay, risk],"
+            " read_only_services: [risk, risk]}\n",
+            "transactions[0].read_only_services[1]: duplicate read-only service name 'risk'",
+        ),
+        (
+            MINIMAL + "transactions:\n  - {name: t, steps: [a], services: [pay, risk],"
+            " read_only_services: [risk]}\n",
+            "",
+        ),  # valid
         (MINIMAL + "transactions:\n  - {name: t, steps: []}\n", "transactions[0].steps: too few"),
-        (MINIMAL + "workload: {reads_per_sec: 1" + "0" * 400 + "}\n",
-         "workload.reads_per_sec: must be a number; expected a finite number, found a number"
-         " of 401 digits"),
-        (MINIMAL + "availability: {node_failures_tolerated: 600}\n",
-         "availability.node_failures_tolerated: out of range; expected >= 0 and <= 50"),
+        (
+            MINIMAL + "workload: {reads_per_sec: 1" + "0" * 400 + "}\n",
+            "workload.reads_per_sec: must be a number; expected a finite number, found a number"
+            " of 401 digits",
+        ),
+        (
+            MINIMAL + "availability: {node_failures_tolerated: 600}\n",
+            "availability.node_failures_tolerated: out of range; expected >= 0 and <= 50",
+        ),
         (MINIMAL + "deployment: {regions: 30000}\n", "deployment.regions: out of range"),
-        ("version: 1\nsystem: \"shop\\n\"\ndata: [{name: a}]\n", "system: not a valid name"),
-        (MINIMAL + "description: \"red \\e[31m text\"\n",
-         "description: contains control characters; expected printable text, found 'red \\x1b"),
+        ('version: 1\nsystem: "shop\\n"\ndata: [{name: a}]\n', "system: not a valid name"),
+        (
+            MINIMAL + 'description: "red \\e[31m text"\n',
+            "description: contains control characters; expected printable text, found 'red \\x1b",
+        ),
         ("- just\n- a list\n", "the document must be a mapping"),
         ("", "the document must be a mapping"),
     ],
@@ -163,11 +207,16 @@ def test_every_problem_of_a_section_is_reported_at_once() -> None:
         ("x: !!python/name:os.system\n", "unsupported YAML value"),
         ("? [a, b]\n: 1\n", "mapping key is not a string"),
         ("--- 1\n--- 2\n", "not valid YAML"),
-        ("a: &a [1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-         "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-         "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
-         "document too large; expected at most 200000 values, aliases expanded"),
+        (
+            "a: &a [1]\n"
+            "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+            "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+            "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+            "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
+            "document too large; expected at most 200000 values, aliases expanded",
+        ),
         ("[" * 5000 + "]" * 5000, "nests too deeply"),
         ("\ud800version: 1\n", "not valid Unicode text"),
     ],
@@ -181,7 +230,8 @@ def test_hostile_yaml_is_refused_safely(text: str, expected: str) -> None:
 def test_merge_keys_are_overridden_by_keys_written_beside_them() -> None:
     doc = yamlsource.parse(
         "base: &a {name: d, money: true}\nx: {<<: *a, name: e}\n"
-        "y: {<<: [*a, {name: z, q: 1}], money: false}\n", "m.yaml",
+        "y: {<<: [*a, {name: z, q: 1}], money: false}\n",
+        "m.yaml",
     )
     assert doc.data["x"] == {"name": "e", "money": True}
     assert doc.data["y"] == {"name": "d", "q": 1, "money": False}  # earlier merges win

@@ -42,41 +42,93 @@ def test_shipped_rules_load_and_every_rule_is_documented(ruleset: rules.RuleSet)
 @pytest.mark.parametrize(
     ("rule", "expected"),
     [
-        ("- id: team.x\n  when: entity.mony\n  set: {consistency: causal}\n"
-         f"  message: {GOOD_MESSAGE}\n  references: [r]\n",
-         "extra.yaml:4:11: rules[0].when: rule 'team.x': unknown fact 'entity.mony'"),
-        ("- id: team.x\n  set: {consistency: strong}\n"
-         f"  message: {GOOD_MESSAGE}\n  references: [r]\n",
-         "rule 'team.x': not a value of 'consistency'; expected linearizable | sequential"),
-        ("- id: team.x\n  set: {colour: red}\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n",
-         "rule 'team.x': unknown field 'colour'"),
-        ("- id: team.x\n  pattern: singleton\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n",
-         "rule 'team.x': unknown pattern"),
-        ("- id: team.x\n  severity: fatal\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n",
-         "rule 'team.x': unknown severity"),
-        ("- id: team.x\n  pattern: outbox\n  severity: info\n  message: " + GOOD_MESSAGE
-         + "\n  references: [r]\n", "rule 'team.x' must have exactly one outcome"),
-        ("- id: team.x\n  pattern: outbox\n  message: too short\n  references: [r]\n",
-         "rule 'team.x': message missing or too short"),
-        ("- id: team.x\n  pattern: outbox\n  message: " + GOOD_MESSAGE + "\n",
-         "rule 'team.x': references missing"),
-        ("- id: other.x\n  pattern: outbox\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n",
-         "rule id missing, malformed or not in its framework; expected 'team.<name>'"),
-        ("- id: 'team.[/]'\n  pattern: outbox\n  message: " + GOOD_MESSAGE
-         + "\n  references: [r]\n", "rule id missing, malformed or not in its framework"),
-        ("- id: team.x\n  pattern: outbox\n  wen: entity.money\n  message: " + GOOD_MESSAGE
-         + "\n  references: [r]\n", "unknown key 'wen'"),
-        ("- id: team.x\n  scope: service\n  set: {cap: AP}\n  message: " + GOOD_MESSAGE
-         + "\n  references: [r]\n", "rule 'team.x': conclusions are about kinds of data"),
-        ("- id: team.x\n  compute: {consistency: \"'eventual'\"}\n  message: " + GOOD_MESSAGE
-         + "\n  references: [r]\n", "'consistency' is set from its vocabulary, not computed"),
-        ("- id: team.x\n  compute: {quorum: \"len(entity.residency)\"}\n  message: "
-         + GOOD_MESSAGE + "\n  references: [r]\n", "rule 'team.x': 'quorum' must be object"),
-        ("- id: team.x\n  pattern: outbox\n  message: '{entity.nam} is " + GOOD_MESSAGE
-         + "'\n  references: [r]\n", "in placeholder {entity.nam}"),
-        ("- id: team.x\n  pattern: outbox\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n"
-         "- id: team.x\n  pattern: cqrs\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n",
-         "duplicate rule id 'team.x'"),
+        (
+            "- id: team.x\n  when: entity.mony\n  set: {consistency: causal}\n"
+            f"  message: {GOOD_MESSAGE}\n  references: [r]\n",
+            "extra.yaml:4:11: rules[0].when: rule 'team.x': unknown fact 'entity.mony'",
+        ),
+        (
+            "- id: team.x\n  set: {consistency: strong}\n"
+            f"  message: {GOOD_MESSAGE}\n  references: [r]\n",
+            "rule 'team.x': not a value of 'consistency'; expected linearizable | sequential",
+        ),
+        (
+            "- id: team.x\n  set: {colour: red}\n  message: "
+            + GOOD_MESSAGE
+            + "\n  references: [r]\n",
+            "rule 'team.x': unknown field 'colour'",
+        ),
+        (
+            "- id: team.x\n  pattern: singleton\n  message: "
+            + GOOD_MESSAGE
+            + "\n  references: [r]\n",
+            "rule 'team.x': unknown pattern",
+        ),
+        (
+            "- id: team.x\n  severity: fatal\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n",
+            "rule 'team.x': unknown severity",
+        ),
+        (
+            "- id: team.x\n  pattern: outbox\n  severity: info\n  message: "
+            + GOOD_MESSAGE
+            + "\n  references: [r]\n",
+            "rule 'team.x' must have exactly one outcome",
+        ),
+        (
+            "- id: team.x\n  pattern: outbox\n  message: too short\n  references: [r]\n",
+            "rule 'team.x': message missing or too short",
+        ),
+        (
+            "- id: team.x\n  pattern: outbox\n  message: " + GOOD_MESSAGE + "\n",
+            "rule 'team.x': references missing",
+        ),
+        (
+            "- id: other.x\n  pattern: outbox\n  message: "
+            + GOOD_MESSAGE
+            + "\n  references: [r]\n",
+            "rule id missing, malformed or not in its framework; expected 'team.<name>'",
+        ),
+        (
+            "- id: 'team.[/]'\n  pattern: outbox\n  message: "
+            + GOOD_MESSAGE
+            + "\n  references: [r]\n",
+            "rule id missing, malformed or not in its framework",
+        ),
+        (
+            "- id: team.x\n  pattern: outbox\n  wen: entity.money\n  message: "
+            + GOOD_MESSAGE
+            + "\n  references: [r]\n",
+            "unknown key 'wen'",
+        ),
+        (
+            "- id: team.x\n  scope: service\n  set: {cap: AP}\n  message: "
+            + GOOD_MESSAGE
+            + "\n  references: [r]\n",
+            "rule 'team.x': conclusions are about kinds of data",
+        ),
+        (
+            "- id: team.x\n  compute: {consistency: \"'eventual'\"}\n  message: "
+            + GOOD_MESSAGE
+            + "\n  references: [r]\n",
+            "'consistency' is set from its vocabulary, not computed",
+        ),
+        (
+            '- id: team.x\n  compute: {quorum: "len(entity.residency)"}\n  message: '
+            + GOOD_MESSAGE
+            + "\n  references: [r]\n",
+            "rule 'team.x': 'quorum' must be object",
+        ),
+        (
+            "- id: team.x\n  pattern: outbox\n  message: '{entity.nam} is "
+            + GOOD_MESSAGE
+            + "'\n  references: [r]\n",
+            "in placeholder {entity.nam}",
+        ),
+        (
+            "- id: team.x\n  pattern: outbox\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n"
+            "- id: team.x\n  pattern: cqrs\n  message: " + GOOD_MESSAGE + "\n  references: [r]\n",
+            "duplicate rule id 'team.x'",
+        ),
     ],
 )
 def test_broken_rules_are_refused_with_file_and_id(
@@ -137,20 +189,32 @@ def test_a_team_rule_overrides_a_shipped_one_by_id(tmp_path: Path) -> None:
         ("framework: team\n", "missing or empty 'rules'"),
         ("rules: []\n", "missing or malformed 'framework'"),
         ("framework: Team X\nrules: []\n", "missing or malformed 'framework'"),
-        ("framework: team\nrules:\n  - id: team.deep\n    pattern: outbox\n"
-         "    when: \"" + "(" * 30 + "true" + ")" * 30 + "\"\n"
-         "    message: A message long enough to explain why the rule says so.\n"
-         "    references: [r]\n", "expression nests deeper than 20 levels"),
-        ("framework: team\nrules:\n  - id: team.esc\n    pattern: outbox\n"
-         "    message: \"A message long enough \\e[2J\\n::error::forged\"\n"
-         "    references: [r]\n", "message contains control characters"),
-        ("framework: team\nrules:\n  - id: team.esc\n    pattern: outbox\n"
-         "    message: A message long enough to explain why the rule says so.\n"
-         "    references: [\"r\\x1b]8;;\"]\n", "references missing"),
-        ("framework: team\nrules:\n  - id: team.big\n    pattern: outbox\n"
-         "    when: \"entity.index > " + "9" * 5000 + "\"\n"
-         "    message: A message long enough to explain why the rule says so.\n"
-         "    references: [r]\n", "number longer than 15 digits"),
+        (
+            "framework: team\nrules:\n  - id: team.deep\n    pattern: outbox\n"
+            '    when: "' + "(" * 30 + "true" + ")" * 30 + '"\n'
+            "    message: A message long enough to explain why the rule says so.\n"
+            "    references: [r]\n",
+            "expression nests deeper than 20 levels",
+        ),
+        (
+            "framework: team\nrules:\n  - id: team.esc\n    pattern: outbox\n"
+            '    message: "A message long enough \\e[2J\\n::error::forged"\n'
+            "    references: [r]\n",
+            "message contains control characters",
+        ),
+        (
+            "framework: team\nrules:\n  - id: team.esc\n    pattern: outbox\n"
+            "    message: A message long enough to explain why the rule says so.\n"
+            '    references: ["r\\x1b]8;;"]\n',
+            "references missing",
+        ),
+        (
+            "framework: team\nrules:\n  - id: team.big\n    pattern: outbox\n"
+            '    when: "entity.index > ' + "9" * 5000 + '"\n'
+            "    message: A message long enough to explain why the rule says so.\n"
+            "    references: [r]\n",
+            "number longer than 15 digits",
+        ),
         ("framework: team\nscope: galaxy\nrules: []\n", "unknown scope"),
         ("framework: team\nrules: [1]\n", "a rule must be a mapping"),
         ("framework: team\nrules: {\n", "not valid YAML"),

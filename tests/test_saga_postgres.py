@@ -36,8 +36,10 @@ def schema_dsn(postgres_dsn: str) -> Iterator[str]:
     schema = f"saga_kill_{uuid.uuid4().hex}"
     with psycopg.connect(postgres_dsn, autocommit=True) as db:
         db.execute(f"CREATE SCHEMA {schema}")
-        db.execute(f"CREATE TABLE {schema}.effect (seq bigserial, saga_id text,"
-                   " step text, phase text, PRIMARY KEY (saga_id, step, phase))")
+        db.execute(
+            f"CREATE TABLE {schema}.effect (seq bigserial, saga_id text,"
+            " step text, phase text, PRIMARY KEY (saga_id, step, phase))"
+        )
     yield psycopg.conninfo.make_conninfo(postgres_dsn, options=f"-c search_path={schema}")
     with psycopg.connect(postgres_dsn, autocommit=True) as db:
         db.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -46,25 +48,39 @@ def schema_dsn(postgres_dsn: str) -> Iterator[str]:
 def expected_effects(number: int) -> list[tuple[str, str]]:
     """The effects of saga `number`, compensations in the order they must run."""
     if number % 7 == 0:  # charge fails; it had started, so it is compensated too
-        return [("reserve", "action"), ("charge", "compensation"),
-                ("reserve", "compensation")]
+        return [("reserve", "action"), ("charge", "compensation"), ("reserve", "compensation")]
     if number % 5 == 0:  # ship fails inside its transaction: nothing of it remains
-        return [("reserve", "action"), ("charge", "action"),
-                ("charge", "compensation"), ("reserve", "compensation")]
+        return [
+            ("reserve", "action"),
+            ("charge", "action"),
+            ("charge", "compensation"),
+            ("reserve", "compensation"),
+        ]
     return [("reserve", "action"), ("charge", "action"), ("ship", "action")]
 
 
 def test_workers_killed_at_random_finish_every_saga_with_each_effect_once(
     schema_dsn: str, tmp_path: Path
 ) -> None:
-    outcome = run_scaffold("saga", "--name", "KillSaga", "--steps", "reserve,charge,ship",
-                           "--store", "postgresql", "--out", str(tmp_path))
+    outcome = run_scaffold(
+        "saga",
+        "--name",
+        "KillSaga",
+        "--steps",
+        "reserve,charge,ship",
+        "--store",
+        "postgresql",
+        "--out",
+        str(tmp_path),
+    )
     assert outcome.exit_code == 0, outcome.stderr
 
     def start(seed: int) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [sys.executable, str(WORKER), str(tmp_path), "kill_saga", schema_dsn, str(seed)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     rng = random.Random(SEED)

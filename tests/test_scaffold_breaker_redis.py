@@ -94,23 +94,43 @@ def wait_until(predicate: Callable[[], bool], seconds: float = 60.0) -> None:
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("chaos")
     outcome = run_scaffold(
-        "circuit-breaker", "--name", "ChaosBreaker", "--out", str(out), "--state", "redis",
-        "--failure-threshold", "2", "--recovery-timeout", "0.3",
-        "--half-open-max-calls", str(PERMITS),
+        "circuit-breaker",
+        "--name",
+        "ChaosBreaker",
+        "--out",
+        str(out),
+        "--state",
+        "redis",
+        "--failure-threshold",
+        "2",
+        "--recovery-timeout",
+        "0.3",
+        "--half-open-max-calls",
+        str(PERMITS),
     )
     assert outcome.exit_code == 0, outcome
     (out / "worker.py").write_text(WORKER)
     return out
 
 
-def run_workers(folder: Path, redis_url: str, prefix: str, mode: str
-                ) -> list[subprocess.Popen[str]]:
+def run_workers(
+    folder: Path, redis_url: str, prefix: str, mode: str
+) -> list[subprocess.Popen[str]]:
     """Start the worker processes and wait until all their threads are up."""
     workers = [
         subprocess.Popen(
-            [sys.executable, str(folder / "worker.py"), str(folder), redis_url, prefix, mode,
-             str(THREADS)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                str(folder / "worker.py"),
+                str(folder),
+                redis_url,
+                prefix,
+                mode,
+                str(THREADS),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(PROCESSES)
     ]
@@ -150,8 +170,9 @@ def trip(breaker: Any) -> None:
 def cleanup(redis_url: str, prefix: str) -> None:
     client = redis.Redis.from_url(redis_url)
     names = ("ready", "go", "stop", "release", "done", "admitted")
-    client.delete(f"{{{prefix}}}:state", f"{{{prefix}}}:trials",
-                  *(f"{prefix}:{name}" for name in names))
+    client.delete(
+        f"{{{prefix}}}:state", f"{{{prefix}}}:trials", *(f"{prefix}:{name}" for name in names)
+    )
 
 
 def test_half_open_admits_exactly_the_permits_across_processes_and_threads(
@@ -170,8 +191,12 @@ def test_half_open_admits_exactly_the_permits_across_processes_and_threads(
         time.sleep(1.0)
         client.set(f"{prefix}:stop", 1)
         callers = PROCESSES * THREADS
-        wait_until(lambda: int(client.get(f"{prefix}:done") or 0)
-                   + int(client.get(f"{prefix}:admitted") or 0) >= callers)
+        wait_until(
+            lambda: (
+                int(client.get(f"{prefix}:done") or 0) + int(client.get(f"{prefix}:admitted") or 0)
+                >= callers
+            )
+        )
         counted = int(client.get(f"{prefix}:admitted") or 0)
         client.set(f"{prefix}:release", 1)
         results = reports(workers)

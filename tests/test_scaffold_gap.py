@@ -35,8 +35,11 @@ def scaffold(out: Path, pattern: str, name: str, *options: str) -> None:
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file's bytes and modification time: what a write would change."""
-    return {path.name: (path.read_bytes(), path.stat().st_mtime_ns)
-            for path in folder.iterdir() if path.is_file()}
+    return {
+        path.name: (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in folder.iterdir()
+        if path.is_file()
+    }
 
 
 @pytest.mark.parametrize("pattern", sorted(load_patterns()))
@@ -48,7 +51,10 @@ def test_update_refreshes_the_base_and_keeps_the_edited_user_file(
     out = tmp_path / "src"
     scaffold(out, pattern, "GapCheck", *REQUIRED.get(pattern, ()))
     assert sorted(path.name for path in out.iterdir()) == [
-        "_gap_check_base.py", "gap_check.py", "test_gap_check.py"]
+        "_gap_check_base.py",
+        "gap_check.py",
+        "test_gap_check.py",
+    ]
     base, user = out / "_gap_check_base.py", out / "gap_check.py"
     user.write_text(user.read_text() + FILLED_IN)
     mine = user.read_bytes()
@@ -105,8 +111,15 @@ def test_update_after_a_template_change_keeps_the_user_file_byte_for_byte(
 
 
 def test_check_reports_outdated_bases_and_update_fixes_them(tmp_path: Path) -> None:
-    scaffold(tmp_path / "a", "circuit-breaker", "PaymentsBreaker", "--state", "redis",
-             "--failure-threshold", "3")
+    scaffold(
+        tmp_path / "a",
+        "circuit-breaker",
+        "PaymentsBreaker",
+        "--state",
+        "redis",
+        "--failure-threshold",
+        "3",
+    )
     scaffold(tmp_path / "b", "consistent-hash", "CacheRing", "--bounded-loads")
     user = tmp_path / "a" / "payments_breaker.py"
     user.write_text(user.read_text() + FILLED_IN)

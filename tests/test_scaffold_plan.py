@@ -23,12 +23,23 @@ CLI = Callable[..., Result]
 EXPECTED = {
     f"{prefix}{module}{suffix}"
     for module in (
-        "order_platform_breaker", "place_order_saga", "order_platform_retry",
-        "order_platform_idempotency", "order_platform_outbox",
-        *(f"{service}_timeout" for service in (
-            "orders", "catalog", "inventory", "payments", "shipping", "payment_provider",
-            "carrier_api",
-        )),
+        "order_platform_breaker",
+        "place_order_saga",
+        "order_platform_retry",
+        "order_platform_idempotency",
+        "order_platform_outbox",
+        *(
+            f"{service}_timeout"
+            for service in (
+                "orders",
+                "catalog",
+                "inventory",
+                "payments",
+                "shipping",
+                "payment_provider",
+                "carrier_api",
+            )
+        ),
         *(f"{service}_bulkhead" for service in ("orders", "storefront")),
         *(f"{service}_rate_limiter" for service in ("payment_provider", "carrier_api")),
     )
@@ -56,8 +67,9 @@ def test_writes_each_scaffolded_pattern_once(cli: CLI, tmp_path: Path) -> None:
 
 
 def test_dry_run_writes_nothing(cli: CLI, tmp_path: Path) -> None:
-    result = cli("advise", ORDERS, "--format", "json", "--scaffold", str(tmp_path / "new"),
-                 "--dry-run")
+    result = cli(
+        "advise", ORDERS, "--format", "json", "--scaffold", str(tmp_path / "new"), "--dry-run"
+    )
     assert result.exit_code == 0
     assert "would write" in result.output
     assert not (tmp_path / "new").exists()
@@ -91,8 +103,12 @@ def test_step_names_become_identifiers(cli: CLI, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "camel"),
-    [("place_order", "PlaceOrder"), ("payment-provider", "PaymentProvider"),
-     ("order.platform2", "OrderPlatform2"), ("A", "A")],
+    [
+        ("place_order", "PlaceOrder"),
+        ("payment-provider", "PaymentProvider"),
+        ("order.platform2", "OrderPlatform2"),
+        ("A", "A"),
+    ],
 )
 def test_camel_case(name: str, camel: str) -> None:
     assert camel_case(name) == camel
@@ -146,22 +162,25 @@ def test_keyword_steps_become_identifiers(cli: CLI, tmp_path: Path) -> None:
 
 
 def test_hop_timeouts_share_the_budget_down_the_call_graph() -> None:
-    req = requirements_from({
-        "data": [{"name": "orders"}],
-        "latency_budget_ms": {"read": 40, "write": 120},
-        "services": [
-            {"name": "edge", "calls": ["a", "b", "c"]},
-            {"name": "a", "calls": ["d"]},
-            {"name": "b", "calls": ["d", "a"]},
-            {"name": "d", "calls": ["b"]},  # a cycle back to b
-        ],
-    })
+    req = requirements_from(
+        {
+            "data": [{"name": "orders"}],
+            "latency_budget_ms": {"read": 40, "write": 120},
+            "services": [
+                {"name": "edge", "calls": ["a", "b", "c"]},
+                {"name": "a", "calls": ["d"]},
+                {"name": "b", "calls": ["d", "a"]},
+                {"name": "d", "calls": ["b"]},  # a cycle back to b
+            ],
+        }
+    )
     assert hop_timeouts(req) == {"edge": 0.12, "a": 0.04, "b": 0.04, "c": 0.04, "d": 0.02}
 
 
 def test_hop_timeouts_need_a_budget() -> None:
-    req = requirements_from({"data": [{"name": "orders"}],
-                             "services": [{"name": "a", "calls": ["b"]}]})
+    req = requirements_from(
+        {"data": [{"name": "orders"}], "services": [{"name": "a", "calls": ["b"]}]}
+    )
     assert hop_timeouts(req) == {}
 
 

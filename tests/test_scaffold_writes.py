@@ -20,8 +20,9 @@ from distadvisor.scaffold.safewrite import write_files
 from distadvisor.scaffold.specs import load_patterns, resolve_options
 
 
-def test_a_failed_move_puts_everything_back(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_move_puts_everything_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "b.py").write_text("old b\n")
     real_replace = os.replace
 
@@ -52,8 +53,11 @@ def test_names_pytest_would_collect_are_refused() -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "option", "value"),
-    [("circuit-breaker", "failure_threshold", "99999999999999999999"),
-     ("consistent-hash", "vnodes", "100000000000"), ("saga", "max_attempts", "1000")],
+    [
+        ("circuit-breaker", "failure_threshold", "99999999999999999999"),
+        ("consistent-hash", "vnodes", "100000000000"),
+        ("saga", "max_attempts", "1000"),
+    ],
 )
 def test_options_that_would_make_generated_tests_endless_are_refused(
     pattern: str, option: str, value: str
@@ -135,8 +139,9 @@ def test_swapping_out_between_a_folder_and_a_link_never_replaces_a_file(
     assert list(elsewhere.iterdir()) == []
 
 
-def test_a_file_that_appears_after_the_check_is_kept(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_appears_after_the_check_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The check and the write are apart in time; a file created between them stays."""
     real_link = os.link
 
@@ -156,6 +161,7 @@ def test_without_hard_links_a_name_is_still_never_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
 ) -> None:
     """On a file system without link(), the name is created exclusively instead."""
+
     def no_links(src: str, dst: str, **folders: int) -> None:
         if existing:  # appears between the check and the write
             (tmp_path / "a.py").write_text("theirs\n")
@@ -202,14 +208,19 @@ def test_a_file_swapped_for_a_link_is_never_written_through(
 
 @pytest.mark.parametrize(
     ("call", "error"),
-    [("fsync", OSError(errno.ENOSPC, "No space left on device")),
-     ("link", PermissionError(errno.EACCES, "Permission denied")),
-     ("open", PermissionError(errno.EACCES, "Permission denied")),
-     ("mkdir", PermissionError(errno.EACCES, "Permission denied"))],
+    [
+        ("fsync", OSError(errno.ENOSPC, "No space left on device")),
+        ("link", PermissionError(errno.EACCES, "Permission denied")),
+        ("open", PermissionError(errno.EACCES, "Permission denied")),
+        ("mkdir", PermissionError(errno.EACCES, "Permission denied")),
+    ],
 )
 def test_a_full_or_forbidden_disk_leaves_nothing_behind(
-    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    call: str, error: OSError,
+    cli: Callable[..., Result],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    call: str,
+    error: OSError,
 ) -> None:
     out = tmp_path / "new" / "folder"
     real = getattr(os, call)
@@ -250,24 +261,38 @@ def test_out_through_a_link_names_the_real_folder(
 
 
 @pytest.mark.parametrize(
-    ("value", "read"), [("1_000", 1000), (" 7 ", 7), ("+3", 3)],
+    ("value", "read"),
+    [("1_000", 1000), (" 7 ", 7), ("+3", 3)],
 )
 def test_integers_read_alike_on_the_command_line_and_in_yaml(
     cli: Callable[..., Result], tmp_path: Path, value: str, read: int
 ) -> None:
     spec = load_patterns()["circuit-breaker"]
     assert resolve_options(spec, {"failure_threshold": value})["failure_threshold"] == read
-    result = cli("scaffold", "circuit-breaker", "--name", "PayBreaker", "--out",
-                 str(tmp_path), "--failure-threshold", value)
+    result = cli(
+        "scaffold",
+        "circuit-breaker",
+        "--name",
+        "PayBreaker",
+        "--out",
+        str(tmp_path),
+        "--failure-threshold",
+        value,
+    )
     assert result.exit_code == 0, result.output
     assert f"failure_threshold: int = {read}," in (tmp_path / "_pay_breaker_base.py").read_text()
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("nan", "not a finite number"), ("inf", "not a finite number"),
-     ("1e400", "not a finite number"), ("1e308", "out of range"), ("0x10", "not a number"),
-     (10**400, "not a finite number")],
+    [
+        ("nan", "not a finite number"),
+        ("inf", "not a finite number"),
+        ("1e400", "not a finite number"),
+        ("1e308", "out of range"),
+        ("0x10", "not a number"),
+        (10**400, "not a finite number"),
+    ],
 )
 def test_float_options_refuse_with_a_message(value: object, message: str) -> None:
     spec = load_patterns()["circuit-breaker"]
@@ -298,8 +323,9 @@ def test_numeric_options_read_as_ranges_in_help(cli: Callable[..., Result]) -> N
     assert "(5)" not in text
 
 
-def test_an_empty_out_is_refused(cli: Callable[..., Result], tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_empty_out_is_refused(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = cli("scaffold", "circuit-breaker", "--name", "PayBreaker", "--out", "")
     assert result.exit_code == 2

@@ -194,8 +194,7 @@ def test_success_prints_the_written_paths_and_leaves_no_temp_files(tmp_path: Pat
     outcome = scaffold_into(tmp_path)
     assert outcome.exit_code == 0, outcome
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["_payments_breaker_base.py", "payments_breaker.py",
-                     "test_payments_breaker.py"]
+    assert names == ["_payments_breaker_base.py", "payments_breaker.py", "test_payments_breaker.py"]
     for name in names:
         assert f"wrote {tmp_path / name}" in outcome.stdout
 
@@ -242,18 +241,42 @@ def test_module_name_is_snake_case_of_the_class_name() -> None:
 def test_isort_filter_orders_names_as_ruff_wants_them(tmp_path: Path) -> None:
     """Generated user modules re-export the base's names through this filter: ruff's
     isort (I001) and RUF022 must accept the order as it is."""
-    names = ["retry_after_of", "Retry10", "X", "RETRY_ON", "deadline", "Retry9",
-             "RetryMetrics", "DeadlineExceededError", "_private", "A2B"]
+    names = [
+        "retry_after_of",
+        "Retry10",
+        "X",
+        "RETRY_ON",
+        "deadline",
+        "Retry9",
+        "RetryMetrics",
+        "DeadlineExceededError",
+        "_private",
+        "A2B",
+    ]
     ordered = isort_order(names)
-    assert ordered == ["A2B", "RETRY_ON", "DeadlineExceededError", "Retry9", "Retry10",
-                       "RetryMetrics", "X", "_private", "deadline", "retry_after_of"]
+    assert ordered == [
+        "A2B",
+        "RETRY_ON",
+        "DeadlineExceededError",
+        "Retry9",
+        "Retry10",
+        "RetryMetrics",
+        "X",
+        "_private",
+        "deadline",
+        "retry_after_of",
+    ]
     source = tmp_path / "reexport.py"
     source.write_text(
         "from mod import (\n" + "".join(f"    {name},\n" for name in ordered) + ")\n\n"
         "__all__ = [\n" + "".join(f'    "{name}",\n' for name in ordered) + "]\n"
     )
-    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--select",
-                           "I,RUF022", str(source)], capture_output=True, text=True, check=False)
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I,RUF022", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ruff.returncode == 0, ruff.stdout
 
 

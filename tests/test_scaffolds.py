@@ -46,8 +46,16 @@ TOOL_TIMEOUT = 600
 # Where each layout's files land, relative to the harness's temporary folder.
 LAYOUTS = {"flat": Path("flat"), "package": Path("repo/src/pkg/sub")}
 # The checks a case file may list as `pending`.
-CHECKS = ("pytest", "pytest-package", "pytest-importlib", "ruff", "ruff-defaults",
-          "ruff-format", "mypy", "mypy-package")
+CHECKS = (
+    "pytest",
+    "pytest-package",
+    "pytest-importlib",
+    "ruff",
+    "ruff-defaults",
+    "ruff-format",
+    "mypy",
+    "mypy-package",
+)
 _CASE_KEYS = {"name", "options", "async", "drivers"}
 
 
@@ -111,13 +119,20 @@ def read_cases() -> tuple[list[Case], list[str]]:
                 or not isinstance(entry.get("drivers", []), list)
                 or set(entry) - _CASE_KEYS
             ):
-                problems.append(f"{path.name}: cases[{index}] needs name, and only "
-                                f"options, async, drivers")
+                problems.append(
+                    f"{path.name}: cases[{index}] needs name, and only options, async, drivers"
+                )
                 continue
             cases.append(
-                Case(data["pattern"], entry["name"], dict(entry.get("options") or {}),
-                     entry.get("async", False), path.name, tuple(entry.get("drivers", [])),
-                     tuple(pending))
+                Case(
+                    data["pattern"],
+                    entry["name"],
+                    dict(entry.get("options") or {}),
+                    entry.get("async", False),
+                    path.name,
+                    tuple(entry.get("drivers", [])),
+                    tuple(pending),
+                )
             )
     return cases, problems
 
@@ -132,9 +147,13 @@ def case_id(case: Case) -> str:
 def cases_for(check: str) -> list[Any]:
     """The cases as parameters of `check`: strict expected failures where pending."""
     return [
-        pytest.param(case, id=case_id(case), marks=pytest.mark.xfail(
-            strict=True, reason=f"{case.source} lists {check} as pending"))
-        if check in case.pending else pytest.param(case, id=case_id(case))
+        pytest.param(
+            case,
+            id=case_id(case),
+            marks=pytest.mark.xfail(strict=True, reason=f"{case.source} lists {check} as pending"),
+        )
+        if check in case.pending
+        else pytest.param(case, id=case_id(case))
         for case in CASES
     ]
 
@@ -197,8 +216,10 @@ def tool_env() -> dict[str, str]:
     """
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "MYPYPATH"}}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    for ours, theirs in (("DISTADVISOR_TEST_REDIS_URL", "REDIS_URL"),
-                         ("DISTADVISOR_TEST_POSTGRES_DSN", "POSTGRES_DSN")):
+    for ours, theirs in (
+        ("DISTADVISOR_TEST_REDIS_URL", "REDIS_URL"),
+        ("DISTADVISOR_TEST_POSTGRES_DSN", "POSTGRES_DSN"),
+    ):
         if os.environ.get(ours):
             env[theirs] = os.environ[ours]
     return env
@@ -208,25 +229,42 @@ def run_tool(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """`python -P -m TOOL`: -P keeps the working folder off sys.path, as the plain
     `pytest` or `mypy` command a user types would."""
     return subprocess.run(
-        [sys.executable, "-P", "-m", *args], cwd=cwd, env=tool_env(), capture_output=True,
-        text=True, timeout=TOOL_TIMEOUT, check=False,
+        [sys.executable, "-P", "-m", *args],
+        cwd=cwd,
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        timeout=TOOL_TIMEOUT,
+        check=False,
     )
 
 
 def _run_pytest(result: Generated, run: str, cwd: Path, *extra: str) -> None:
     junit = result.folder / f"junit-{run}.xml"
-    outcome = run_tool(["pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
-                        "--continue-on-collection-errors",
-                        *extra], cwd)
+    outcome = run_tool(
+        [
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+            "--continue-on-collection-errors",
+            *extra,
+        ],
+        cwd,
+    )
     result.pytest_output[run] = outcome.stdout + outcome.stderr
     verdicts = result.test_results.setdefault(run, {})
-    test_files = {name for names in result.files.values() for name in names
-                  if name.startswith("test_")}
+    test_files = {
+        name for names in result.files.values() for name in names if name.startswith("test_")
+    }
     if not junit.exists():
         return
     for testcase in ET.parse(junit).getroot().iter("testcase"):
-        verdict = next((child.tag for child in testcase
-                        if child.tag in ("failure", "error", "skipped")), "passed")
+        verdict = next(
+            (child.tag for child in testcase if child.tag in ("failure", "error", "skipped")),
+            "passed",
+        )
         parts = testcase.get("classname", "").split(".")
         file = next((p + ".py" for p in parts if p + ".py" in test_files), "?")
         verdicts.setdefault(file, []).append((testcase.get("name", ""), verdict))
@@ -257,8 +295,9 @@ def _run_format_check(result: Generated) -> None:
 
 
 def _run_mypy(result: Generated, check: str, cwd: Path, target: str, cache: Path) -> None:
-    mypy = run_tool(["mypy", "--strict", "--no-error-summary", "--cache-dir", str(cache),
-                     target], cwd)
+    mypy = run_tool(
+        ["mypy", "--strict", "--no-error-summary", "--cache-dir", str(cache), target], cwd
+    )
     findings = result.findings.setdefault(check, {})
     prefix = cwd.relative_to(result.folder)
     for line in (mypy.stdout + mypy.stderr).splitlines():
@@ -288,7 +327,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Con
             if layout == "flat":
                 result.files[case.name] = sorted(
                     Path(line.split(" ", 1)[1]).name
-                    for line in outcome.stdout.splitlines() if line.startswith("wrote ")
+                    for line in outcome.stdout.splitlines()
+                    if line.startswith("wrote ")
                 )
 
     _run_pytest(result, "pytest", folder / "flat")
@@ -331,8 +371,9 @@ def test_files_have_header_docstring_and_only_allowed_imports(
     diagrams = 0
     for name in names:
         source = generated.path("flat", name).read_text()
-        assert re.match(rf"# (Generated|Created) by distadvisor {re.escape(__version__)}\b",
-                        source), name
+        assert re.match(
+            rf"# (Generated|Created) by distadvisor {re.escape(__version__)}\b", source
+        ), name
         tree = ast.parse(source)
         docstring = ast.get_docstring(tree) or ""
         diagrams += len(docstring.splitlines()) >= 5 and not name.startswith("test_")
@@ -377,16 +418,17 @@ def test_generated_tests_pass_inside_a_package(case: Case, generated: Generated)
 
 
 @pytest.mark.parametrize("case", cases_for("pytest-importlib"))
-def test_generated_tests_pass_under_importlib_import_mode(
-    case: Case, generated: Generated
-) -> None:
+def test_generated_tests_pass_under_importlib_import_mode(case: Case, generated: Generated) -> None:
     _test_verdicts(case, generated, "pytest-importlib")
 
 
 def _no_findings(case: Case, generated: Generated, check: str, layouts: tuple[str, ...]) -> None:
     assert generated.findings.get(check, {}).get("<mypy>", []) == []
-    found = {f"{layout}/{name}": generated.found(check, layout, name)
-             for layout in layouts for name in generated.files[case.name]}
+    found = {
+        f"{layout}/{name}": generated.found(check, layout, name)
+        for layout in layouts
+        for name in generated.files[case.name]
+    }
     assert {file: lines for file, lines in found.items() if lines} == {}
 
 

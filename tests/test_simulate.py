@@ -33,13 +33,18 @@ def t_visibility(profile: str, r: int, w: int, trials: int = 100_000) -> float:
 # Bailis et al., PVLDB 2012, section 5: ms after commit at which 99.9 % of reads are
 # consistent, N=3. The paper read each figure off a sweep of t, taking the first t whose
 # noisy estimate crossed 99.9 %, which errs low; our figure is the quantile itself.
-PAPER = [("lnkd-ssd", 1, 1, 1.85), ("lnkd-disk", 1, 1, 45.5), ("ymmr", 1, 1, 1364.0),
-         ("ymmr", 2, 1, 202.0)]
+PAPER = [
+    ("lnkd-ssd", 1, 1, 1.85),
+    ("lnkd-disk", 1, 1, 45.5),
+    ("ymmr", 1, 1, 1364.0),
+    ("ymmr", 2, 1, 202.0),
+]
 
 
 @pytest.mark.parametrize(("profile", "r", "w", "paper_ms"), PAPER)
-def test_t_visibility_reproduces_the_pbs_paper(profile: str, r: int, w: int,
-                                              paper_ms: float) -> None:
+def test_t_visibility_reproduces_the_pbs_paper(
+    profile: str, r: int, w: int, paper_ms: float
+) -> None:
     ratio = t_visibility(profile, r, w) / paper_ms
     assert 0.85 <= ratio <= 1.25, ratio
 
@@ -71,14 +76,14 @@ def test_availability_of_independent_nodes_is_the_binomial_tail(n: int, needed: 
 
 
 def test_a_zone_or_region_takes_its_replicas_with_it() -> None:
-    f = load_failures()._replace(node_up=0.99, zone_up=0.999, region_up=0.9999,
-                                 zones_per_region=3)
+    f = load_failures()._replace(node_up=0.99, zone_up=0.999, region_up=0.9999, zones_per_region=3)
     # One replica per zone of one region: each is up with zone_up * node_up, and all
     # need the region.
     p = f.zone_up * f.node_up
     two_of_three = 3 * p**2 * (1 - p) + p**3
     assert avail.at_least(avail.reachable(3, 1, f), 2) == pytest.approx(
-        f.region_up * two_of_three, rel=1e-12)
+        f.region_up * two_of_three, rel=1e-12
+    )
     # Every replica in one zone: never better than that zone.
     one_zone = f._replace(zones_per_region=1)
     assert avail.at_least(avail.reachable(3, 1, one_zone), 1) < f.zone_up * f.region_up + 1e-15
@@ -90,12 +95,17 @@ def test_failover_time_costs_leaders_and_not_leaderless_quorums() -> None:
     consensus = avail.predict("consensus", 3, 2, 2, 1, f)
     assert consensus.write < leaderless.write
     assert consensus.write == pytest.approx(
-        leaderless.write * (1 - avail.failover_loss("consensus", f)))
+        leaderless.write * (1 - avail.failover_loss("consensus", f))
+    )
 
 
 def test_retries_multiply_down_the_call_graph() -> None:
-    calls = {"edge": ["api"], "api": ["orders", "search"], "orders": ["payments"],
-             "search": ["payments"]}
+    calls = {
+        "edge": ["api"],
+        "api": ["orders", "search"],
+        "orders": ["payments"],
+        "search": ["payments"],
+    }
     by_name = {a.service: a for a in amplification(calls, 3, 0.1)}
     assert by_name["edge"].every_hop == 1 and by_name["api"].every_hop == 3
     assert by_name["payments"].depth == 3 and by_name["payments"].every_hop == 27
@@ -111,10 +121,20 @@ def test_a_call_cycle_is_unbounded_and_a_long_chain_is_linear() -> None:
 
 BASE: dict[str, Any] = {
     "deployment": {"regions": 1},
-    "data": [{"name": "views", "stale_reads": "bounded", "max_staleness_s": 10,
-              "design": {"datastore": "Cassandra", "replication": "leaderless",
-                         "replication_factor": 3, "write_consistency": 1,
-                         "read_consistency": 1}}],
+    "data": [
+        {
+            "name": "views",
+            "stale_reads": "bounded",
+            "max_staleness_s": 10,
+            "design": {
+                "datastore": "Cassandra",
+                "replication": "leaderless",
+                "replication_factor": 3,
+                "write_consistency": 1,
+                "read_consistency": 1,
+            },
+        }
+    ],
 }
 
 
@@ -137,20 +157,24 @@ def test_a_staleness_bound_the_quorum_misses_is_found_with_the_cheapest_fix(advi
 
 def test_availability_and_latency_findings_use_the_files_own_targets(advise: Any) -> None:
     relaxed = BASE | {"availability": {"target": 99.9}, "latency_budget_ms": {"write": 1000}}
-    assert not rules_of(run(advise, relaxed)) & {"predicted.availability-target",
-                                                  "predicted.write-budget"}
+    assert not rules_of(run(advise, relaxed)) & {
+        "predicted.availability-target",
+        "predicted.write-budget",
+    }
     strict = BASE | {"availability": {"target": 99.99999}, "latency_budget_ms": {"write": 0.5}}
     assert {"predicted.availability-target", "predicted.write-budget"} <= rules_of(
-        run(advise, strict))
+        run(advise, strict)
+    )
 
 
 def test_a_write_that_must_reach_the_other_region_waits_for_it(advise: Any) -> None:
     # us-east-1 to us-west-2 is 65 ms in rules/data/network.yaml.
-    two = {"deployment": {"regions": ["us-east-1", "us-west-2"]},
-           "data": [{"name": "balance", "money": True}]}
+    two = {
+        "deployment": {"regions": ["us-east-1", "us-west-2"]},
+        "data": [{"name": "balance", "money": True}],
+    }
     durable = run(advise, two | {"availability": {"region_failure_tolerated": True, "rpo_s": 0}})
-    in_region = run(advise, two | {"availability": {"region_failure_tolerated": True,
-                                                    "rpo_s": 30}})
+    in_region = run(advise, two | {"availability": {"region_failure_tolerated": True, "rpo_s": 30}})
     remote, local = durable.entities[0], in_region.entities[0]
     assert remote.replication == local.replication == "leader-follower-sync"
     assert remote.write_ms.p50 >= 65 > local.write_ms.p99
@@ -170,14 +194,22 @@ def test_a_named_remote_standby_bounds_the_commit_from_below() -> None:
 
 
 def test_retry_amplification_fires_past_the_threshold_and_can_be_accepted(advise: Any) -> None:
-    shallow = BASE | {"services": [{"name": "a", "calls": ["b"]}, {"name": "b", "calls": ["c"]},
-                                   {"name": "c"}]}
+    shallow = BASE | {
+        "services": [{"name": "a", "calls": ["b"]}, {"name": "b", "calls": ["c"]}, {"name": "c"}]
+    }
     assert "predicted.retry-amplification" not in rules_of(run(advise, shallow))  # 9 attempts
-    deep = BASE | {"services": [{"name": "a", "calls": ["b"]}, {"name": "b", "calls": ["c"]},
-                                {"name": "c", "calls": ["d"]}, {"name": "d"}]}
+    deep = BASE | {
+        "services": [
+            {"name": "a", "calls": ["b"]},
+            {"name": "b", "calls": ["c"]},
+            {"name": "c", "calls": ["d"]},
+            {"name": "d"},
+        ]
+    }
     assert "predicted.retry-amplification" in rules_of(run(advise, deep))  # 27 attempts
-    accepted = deep | {"accept": [{"rule": "predicted.retry-amplification",
-                                   "reason": "retries only at the edge"}]}
+    accepted = deep | {
+        "accept": [{"rule": "predicted.retry-amplification", "reason": "retries only at the edge"}]
+    }
     assert "predicted.retry-amplification" not in rules_of(run(advise, accepted))
 
 

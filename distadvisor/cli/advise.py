@@ -66,8 +66,12 @@ def advise(
     ignore: IgnoreOption = None,
     detail: Annotated[
         bool,
-        typer.Option("--detail", "--verbose", "-v",
-                     help="Text: every conclusion with its reason, and the diagrams."),
+        typer.Option(
+            "--detail",
+            "--verbose",
+            "-v",
+            help="Text: every conclusion with its reason, and the diagrams.",
+        ),
     ] = False,
     quiet: QuietOption = False,
     scaffold_dir: Annotated[
@@ -112,15 +116,23 @@ def advise(
         from ..simulate.predict import predict
 
         prediction = guard(lambda: predict(rec, req, ruleset=run.ruleset))
-        sys.stdout.write(markdown.render(
-            rec, req=req, ascii=not stdout_draws_boxes(), prediction=prediction))
+        sys.stdout.write(
+            markdown.render(rec, req=req, ascii=not stdout_draws_boxes(), prediction=prediction)
+        )
     else:
         from rich.console import Console
 
         from ..render import text
 
-        text.render(rec, Console(), req, detail=detail, quiet=quiet, fail_on=run.fail_on,
-                    locate=result.locate)
+        text.render(
+            rec,
+            Console(),
+            req,
+            detail=detail,
+            quiet=quiet,
+            fail_on=run.fail_on,
+            locate=result.locate,
+        )
     if rec.failing(run.fail_on):
         from ..render.labels import verdict
 

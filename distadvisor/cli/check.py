@@ -155,13 +155,19 @@ def _outputs(values: list[str]) -> list[tuple[CheckFormat, Path]]:
         name, eq, target = value.partition("=")
         where = Location(path="--output")
         if not eq or not target or name not in CheckFormat.__members__:
-            problems.append(Problem(f"cannot read {value!r}", where,
-                                    "FORMAT=PATH with FORMAT one of " + ", ".join(CheckFormat)))
+            problems.append(
+                Problem(
+                    f"cannot read {value!r}",
+                    where,
+                    "FORMAT=PATH with FORMAT one of " + ", ".join(CheckFormat),
+                )
+            )
             continue
         path = Path(target)
         if not path.parent.is_dir() or path.is_dir():
-            problems.append(Problem(f"cannot write {target}", where,
-                                    "a file path in an existing folder"))
+            problems.append(
+                Problem(f"cannot write {target}", where, "a file path in an existing folder")
+            )
             continue
         pairs.append((CheckFormat(name), path))
     if problems:

@@ -57,8 +57,9 @@ SelectOption = Annotated[
 ]
 IgnoreOption = Annotated[
     list[str] | None,
-    typer.Option("--ignore", help="Never report these finding rules: ids or id prefixes.",
-                 show_default=False),
+    typer.Option(
+        "--ignore", help="Never report these finding rules: ids or id prefixes.", show_default=False
+    ),
 ]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="Only the verdict and the findings.")
@@ -170,10 +171,13 @@ def settings(
             tuple(ignore if ignore is not None else config.ignore),
         )
         if selection.select or selection.ignore:
-            selection.check([r.id for r in ruleset.of_kind("finding")],
-                            "command line" if flags else config.source)
+            selection.check(
+                [r.id for r in ruleset.of_kind("finding")],
+                "command line" if flags else config.source,
+            )
         patterns = (
-            tuple((Path.cwd(), p) for p in exclude) if exclude is not None
+            tuple((Path.cwd(), p) for p in exclude)
+            if exclude is not None
             else tuple((config.folder, p) for p in config.exclude)
         )
         chosen = fail_on.value if fail_on is not None else config.fail_on or "error"

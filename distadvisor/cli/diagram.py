@@ -19,8 +19,9 @@ def diagram(
     file: Annotated[str, typer.Argument(help="Requirements file (YAML, version 1); - for stdin.")],
     entity: Annotated[
         str | None,
-        typer.Option(help="Only this kind of data, transaction or guarded service.",
-                     show_default=False),
+        typer.Option(
+            help="Only this kind of data, transaction or guarded service.", show_default=False
+        ),
     ] = None,
     kind: Annotated[str | None, typer.Option(help=KIND_HELP, show_default=False)] = None,
     width: Annotated[int, typer.Option(help="Columns the diagrams may use.")] = 80,
@@ -45,9 +46,14 @@ def diagram(
     try:
         system.check_width(width, system.names_of(rec, req))
         style = system.Style(width, ascii or not stdout_draws_boxes())
-        drawn = system.draw_all(rec, req, style,
-                                 breaker_options=default_options("circuit-breaker"), kind=kind,
-                                subject=entity)
+        drawn = system.draw_all(
+            rec,
+            req,
+            style,
+            breaker_options=default_options("circuit-breaker"),
+            kind=kind,
+            subject=entity,
+        )
     except InputError as error:
         fail(error)
     if not drawn:
@@ -55,5 +61,3 @@ def diagram(
     from ..render.escape import terminal
 
     sys.stdout.write(terminal("\n\n".join(d.text for d in drawn)) + ("\n" if drawn else ""))
-
-

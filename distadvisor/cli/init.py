@@ -52,7 +52,8 @@ def init(
     from_file: Annotated[
         Path | None,
         typer.Option(
-            "--from", help="An existing requirements file to start from and edit.",
+            "--from",
+            help="An existing requirements file to start from and edit.",
             show_default=False,
         ),
     ] = None,
@@ -81,8 +82,10 @@ def init(
 
                 _offer_scaffolds(rec, req, QuestionaryPrompter())
             else:
-                print(f"to scaffold its patterns: distadvisor advise {out} --scaffold DIR",
-                      file=sys.stderr)
+                print(
+                    f"to scaffold its patterns: distadvisor advise {out} --scaffold DIR",
+                    file=sys.stderr,
+                )
             if rec.failing("error"):
                 raise typer.Exit(1)
     except InputError as error:
@@ -99,19 +102,30 @@ def answers_file(requirements_file: Path) -> Path:
     return requirements_file.with_name(f"{requirements_file.stem}.answers.yaml")
 
 
-def _answer(out: Path, data: list[str], data_file: Path | None, from_file: Path | None,
-            force: bool, interactive: bool, record: dict[PathKey, Any]) -> Requirements:
+def _answer(
+    out: Path,
+    data: list[str],
+    data_file: Path | None,
+    from_file: Path | None,
+    force: bool,
+    interactive: bool,
+    record: dict[PathKey, Any],
+) -> Requirements:
     """The requirements from every source of answers, and the prompts when interactive."""
     from ..errors import InputError, Location
     from ..model import yamlsource
     from ..questionnaire import answers, flow, questions
 
     if out.is_dir():
-        raise InputError.single("is a directory", Location(str(out), path="--out"),
-                                expected="a file path")
+        raise InputError.single(
+            "is a directory", Location(str(out), path="--out"), expected="a file path"
+        )
     if out.exists() and not force and not interactive:
-        raise InputError.single("file already exists", Location(str(out), path="--out"),
-                                hint="pass --force to overwrite it")
+        raise InputError.single(
+            "file already exists",
+            Location(str(out), path="--out"),
+            hint="pass --force to overwrite it",
+        )
     asked = questions.load()
     given = answers.command_line(asked, data)
     files: answers.Answers = {}
@@ -130,8 +144,9 @@ def _answer(out: Path, data: list[str], data_file: Path | None, from_file: Path 
     return flow.run(asked, given=given, files=files, prompter=prompter, record=record)
 
 
-def _write(out: Path, req: Requirements, force: bool, interactive: bool,
-           record: dict[PathKey, Any]) -> bool:
+def _write(
+    out: Path, req: Requirements, force: bool, interactive: bool, record: dict[PathKey, Any]
+) -> bool:
     """Show the file and ask before writing it (on a terminal); write it and the answers
     beside it atomically."""
     import yaml
@@ -157,8 +172,9 @@ def _write(out: Path, req: Requirements, force: bool, interactive: bool,
         if not agreed:
             print("nothing written", file=sys.stderr)
             return False
-    safewrite.write_files({out.name: text, answers_file(out).name: answers_text}, out.parent,
-                          force=True)
+    safewrite.write_files(
+        {out.name: text, answers_file(out).name: answers_text}, out.parent, force=True
+    )
     print(f"wrote {out}", file=sys.stderr)
     return True
 
@@ -176,8 +192,7 @@ def _advise(req: Requirements) -> Recommendation:
     return rec
 
 
-def _offer_scaffolds(rec: Recommendation, req: Requirements,
-                     prompter: QuestionaryPrompter) -> None:
+def _offer_scaffolds(rec: Recommendation, req: Requirements, prompter: QuestionaryPrompter) -> None:
     from ..scaffold import plan, specs
 
     planned = plan.plan(rec, req, specs.load_patterns())

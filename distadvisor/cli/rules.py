@@ -55,8 +55,15 @@ def rules_list(
         import json
 
         rows = [
-            {"id": r.id, "framework": r.framework, "scope": r.scope, "kind": r.kind,
-             "concludes": r.outcome_text(), "priority": r.priority, "summary": r.summary()}
+            {
+                "id": r.id,
+                "framework": r.framework,
+                "scope": r.scope,
+                "kind": r.kind,
+                "concludes": r.outcome_text(),
+                "priority": r.priority,
+                "summary": r.summary(),
+            }
             for r in chosen
         ]
         sys.stdout.write(json_document(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n")
@@ -74,8 +81,12 @@ def rules_list(
     table.add_column("Priority", overflow="fold")
     for rule in chosen:
         # Text, not markup: a rule file's strings are printed as written.
-        table.add_row(Text(terminal(rule.id)), rule.scope, Text(terminal(rule.outcome_text())),
-                      str(rule.priority))
+        table.add_row(
+            Text(terminal(rule.id)),
+            rule.scope,
+            Text(terminal(rule.outcome_text())),
+            str(rule.priority),
+        )
     Console().print(table)
 
 

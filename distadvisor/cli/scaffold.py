@@ -82,26 +82,41 @@ class LazyScaffoldGroup(TyperGroup):
 def build_command(spec: PatternSpec) -> TyperCommand:
     """The click command for one pattern: fixed flags plus one per declared option."""
     parameters = [
-        _parameter("name", str, typer.Option(
-            ..., "--name", metavar="NAME", help="Class name, e.g. PaymentsBreaker; the module "
-            "is its snake_case."
-        )),
-        _parameter("out", str, typer.Option(
-            ..., "--out", metavar="DIR", help="Directory to write into "
-            "(created if missing)."
-        )),
+        _parameter(
+            "name",
+            str,
+            typer.Option(
+                ...,
+                "--name",
+                metavar="NAME",
+                help="Class name, e.g. PaymentsBreaker; the module is its snake_case.",
+            ),
+        ),
+        _parameter(
+            "out",
+            str,
+            typer.Option(
+                ..., "--out", metavar="DIR", help="Directory to write into (created if missing)."
+            ),
+        ),
     ]
     if spec.supports_async:
-        parameters.append(_parameter("is_async", bool, typer.Option(
-            False, "--async", help="Generate the asyncio variant."
-        )))
+        parameters.append(
+            _parameter(
+                "is_async",
+                bool,
+                typer.Option(False, "--async", help="Generate the asyncio variant."),
+            )
+        )
     parameters += [
-        _parameter("dry_run", bool, typer.Option(
-            False, "--dry-run", help="Print the files that would be written; write nothing."
-        )),
-        _parameter("force", bool, typer.Option(
-            False, "--force", help="Overwrite existing files."
-        )),
+        _parameter(
+            "dry_run",
+            bool,
+            typer.Option(
+                False, "--dry-run", help="Print the files that would be written; write nothing."
+            ),
+        ),
+        _parameter("force", bool, typer.Option(False, "--force", help="Overwrite existing files.")),
     ]
     parameters += [_option_parameter(option) for option in spec.options]
     parameters.append(_parameter("ctx", typer.Context, inspect.Parameter.empty))
@@ -110,8 +125,11 @@ def build_command(spec: PatternSpec) -> TyperCommand:
         # Only the options given on the command line: the others keep their declared
         # default without it counting as a choice the user made.
         sources = {name: ctx.get_parameter_source(name) for name in values}
-        given = {name for name, source in sources.items()
-                 if source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")}
+        given = {
+            name
+            for name, source in sources.items()
+            if source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+        }
         run(spec, values, given)
 
     command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
@@ -123,8 +141,9 @@ def build_command(spec: PatternSpec) -> TyperCommand:
 
 
 def _parameter(name: str, annotation: object, default: object) -> inspect.Parameter:
-    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                             annotation=annotation)
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
 
 
 def _option_parameter(option: OptionSpec) -> inspect.Parameter:
@@ -136,24 +155,51 @@ def _option_parameter(option: OptionSpec) -> inspect.Parameter:
     range click checks). Other values arrive as text.
     """
     if option.type == "bool":
-        return _parameter(option.name, bool, typer.Option(
-            option.default, f"{option.flag}/--no-{option.flag[2:]}", help=option.help,
-            show_default=True,
-        ))
+        return _parameter(
+            option.name,
+            bool,
+            typer.Option(
+                option.default,
+                f"{option.flag}/--no-{option.flag[2:]}",
+                help=option.help,
+                show_default=True,
+            ),
+        )
     default = None if option.required else option.default
     if option.type in _NUMBERS:
         bounded = option.min is not None or option.max is not None
         metavar = _METAVARS[option.type] + (" RANGE" if bounded else "")
-        return _parameter(option.name, Annotated[_NUMBERS[option.type] | None, typer.Option(
-            option.flag, metavar=metavar, help=option.help, min=option.min, max=option.max,
-            show_default=not option.required,
-        )], default)
+        return _parameter(
+            option.name,
+            Annotated[
+                _NUMBERS[option.type] | None,
+                typer.Option(
+                    option.flag,
+                    metavar=metavar,
+                    help=option.help,
+                    min=option.min,
+                    max=option.max,
+                    show_default=not option.required,
+                ),
+            ],
+            default,
+        )
     if isinstance(default, tuple):
         default = ",".join(default)
     metavar = _METAVARS[option.type] or "[" + "|".join(option.choices) + "]"
-    return _parameter(option.name, Annotated[str | None, typer.Option(
-        option.flag, metavar=metavar, help=option.help, show_default=not option.required,
-    )], default)
+    return _parameter(
+        option.name,
+        Annotated[
+            str | None,
+            typer.Option(
+                option.flag,
+                metavar=metavar,
+                help=option.help,
+                show_default=not option.required,
+            ),
+        ],
+        default,
+    )
 
 
 def run(spec: PatternSpec, values: dict[str, Any], given: set[str]) -> None:
@@ -163,15 +209,26 @@ def run(spec: PatternSpec, values: dict[str, Any], given: set[str]) -> None:
     renews what the tool owns, never what the user filled in.
     """
     if not values["out"]:
-        raise fail(InputError.single("empty path", Location(path="--out"),
-                                     expected="a directory to write into"))
-    raw = {option.name: values[option.name] for option in spec.options
-           if option.name in given and values[option.name] is not None}
+        raise fail(
+            InputError.single(
+                "empty path", Location(path="--out"), expected="a directory to write into"
+            )
+        )
+    raw = {
+        option.name: values[option.name]
+        for option in spec.options
+        if option.name in given and values[option.name] is not None
+    }
     out = Path(values["out"])
     try:
         options = resolve_options(spec, raw)
-        files = render(spec, values["name"], options, is_async=values.get("is_async", False),
-                       package=(out / "__init__.py").is_file())
+        files = render(
+            spec,
+            values["name"],
+            options,
+            is_async=values.get("is_async", False),
+            package=(out / "__init__.py").is_file(),
+        )
         kept: list[str] = []
         if values["force"]:
             writable = gap.files_to_write(spec, snake_case(values["name"]), files, out)
@@ -222,10 +279,12 @@ def _drift(folder: Path) -> gap.Drift:
 
 @app.command("update")
 def update(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to search, "
-                                           "subfolders included.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; "
-                                          "write nothing.")] = False,
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to search, subfolders included.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would change; write nothing.")
+    ] = False,
 ) -> None:
     """Re-render the files the tool owns from the options in their headers.
 
@@ -250,8 +309,9 @@ def update(
 
 @app.command("check")
 def check(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to search, "
-                                           "subfolders included.")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to search, subfolders included.")
+    ],
 ) -> None:
     """Exit 1 if a file the tool owns differs from what this version would generate."""
     found = _drift(folder)
@@ -260,8 +320,9 @@ def check(
     for path in sorted(found.missing_user_files):
         typer.echo(f"missing: {path}")
     if found.outdated or found.missing_user_files:
-        typer.echo("run `distadvisor scaffold update` on the folder to bring them up to date",
-                   err=True)
+        typer.echo(
+            "run `distadvisor scaffold update` on the folder to bring them up to date", err=True
+        )
         raise typer.Exit(1)
     typer.echo("every generated file is up to date")
 

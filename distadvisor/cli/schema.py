@@ -12,5 +12,3 @@ def schema() -> None:
     from ..model.schema import requirements_schema
 
     sys.stdout.write(json.dumps(requirements_schema(), indent=2) + "\n")
-
-

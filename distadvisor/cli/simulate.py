@@ -25,14 +25,21 @@ def simulate(
     seed: Annotated[int, typer.Option(help="Seed of the random draws.", min=0)] = 0,
     trials: Annotated[
         int | None,
-        typer.Option(help="Trials per kind of data (default: until the 99.9th percentile "
-                     "is known within 15 %).", min=100, max=2_000_000, show_default=False),
+        typer.Option(
+            help="Trials per kind of data (default: until the 99.9th percentile "
+            "is known within 15 %).",
+            min=100,
+            max=2_000_000,
+            show_default=False,
+        ),
     ] = None,
     profile: Annotated[
         str | None,
-        typer.Option(help="Latency profile from rules/data/latency.yaml (lnkd-ssd, "
-                     "lnkd-disk, ymmr); overrides the file's deployment.latency_profile.",
-                     show_default=False),
+        typer.Option(
+            help="Latency profile from rules/data/latency.yaml (lnkd-ssd, "
+            "lnkd-disk, ymmr); overrides the file's deployment.latency_profile.",
+            show_default=False,
+        ),
     ] = None,
     width: Annotated[int, typer.Option(help="Columns of the text report.", min=40, max=1000)] = 80,
     ascii: Annotated[bool, typer.Option("--ascii", help="Pure 7-bit ASCII bars.")] = False,
@@ -53,15 +60,22 @@ def simulate(
     assert rec is not None and req is not None
     known = sorted(guard(load_latency).profiles)
     if profile is not None and profile not in known:
-        fail(InputError.single(
-            "unknown latency profile", Location(path="--profile"),
-            expected="one of " + ", ".join(known), found=repr(profile)[:60],
-            hint=did_you_mean(profile, known)))
-    result = guard(lambda: predict(rec, req, seed=seed, trials=trials, profile=profile,
-                                   ruleset=run.ruleset))
+        fail(
+            InputError.single(
+                "unknown latency profile",
+                Location(path="--profile"),
+                expected="one of " + ", ".join(known),
+                found=repr(profile)[:60],
+                hint=did_you_mean(profile, known),
+            )
+        )
+    result = guard(
+        lambda: predict(rec, req, seed=seed, trials=trials, profile=profile, ruleset=run.ruleset)
+    )
     # The settings' --select/--ignore apply to the findings of predictions too.
     result = result._replace(
-        findings=tuple(f for f in result.findings if run.selection.keeps(f.rule)))
+        findings=tuple(f for f in result.findings if run.selection.keeps(f.rule))
+    )
     if fmt is SimulateFormat.json:
         sys.stdout.write(render.render_json(result))
     elif fmt is SimulateFormat.markdown:
@@ -69,8 +83,12 @@ def simulate(
     else:
         text = render.render_text(result, width=width, ascii=ascii or not stdout_draws_boxes())
         sys.stdout.write(text)
-    failing = [f for f in result.findings if not f.suppressed
-               and ("error", "warning", "info").index(f.severity)
-               <= ("error", "warning", "info").index(run.fail_on)]
+    failing = [
+        f
+        for f in result.findings
+        if not f.suppressed
+        and ("error", "warning", "info").index(f.severity)
+        <= ("error", "warning", "info").index(run.fail_on)
+    ]
     if failing:
         raise typer.Exit(1)

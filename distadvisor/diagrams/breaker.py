@@ -19,8 +19,10 @@ def transitions(options: Mapping[str, object], cs: canvas.Charset) -> list[tuple
     trips = f"after {o['failure_threshold']} consecutive failures"
     if o["policy"] == "rate":
         unit = "calls" if o["window"] == "count" else "s"
-        trips += (f", or a failure rate {cs.ge} {o['failure_rate_threshold']} over the last "
-                  f"{o['window_size']} {unit} (once it holds {o['minimum_calls']} calls)")
+        trips += (
+            f", or a failure rate {cs.ge} {o['failure_rate_threshold']} over the last "
+            f"{o['window_size']} {unit} (once it holds {o['minimum_calls']} calls)"
+        )
     slow = o["slow_call_duration"]
     if isinstance(slow, int | float) and slow > 0:
         trips += f"; a call slower than {slow} s counts as a failure"
@@ -30,8 +32,11 @@ def transitions(options: Mapping[str, object], cs: canvas.Charset) -> list[tuple
         (f"open{arrow}half_open", f"on the first call {o['recovery_timeout']} s after opening"),
         (f"half_open{arrow}closed", f"after {o['success_threshold']} successful trial call(s)"),
         (f"half_open{arrow}open", "as soon as a trial call fails"),
-        ("open, half_open", f"reject calls with CircuitOpenError; half_open admits "
-                            f"{o['half_open_max_calls']} trial call(s) at a time"),
+        (
+            "open, half_open",
+            f"reject calls with CircuitOpenError; half_open admits "
+            f"{o['half_open_max_calls']} trial call(s) at a time",
+        ),
     ]
 
 
@@ -60,8 +65,13 @@ def _picture(o: Mapping[str, object], ascii: bool) -> list[str]:
     return [line.translate(_TO_ASCII) if ascii else line for line in lines]
 
 
-def draw(options: Mapping[str, object], *, protects: Sequence[str] = (),
-         width: int = canvas.DEFAULT_WIDTH, ascii: bool = False) -> str:
+def draw(
+    options: Mapping[str, object],
+    *,
+    protects: Sequence[str] = (),
+    width: int = canvas.DEFAULT_WIDTH,
+    ascii: bool = False,
+) -> str:
     """The state machine for the scaffold's resolved `options`."""
     cs = canvas.charset(ascii)
     o = options

@@ -21,8 +21,9 @@ def region_names(regions: int | Sequence[str]) -> list[str]:
     return list(regions)
 
 
-def spread(nodes: Sequence[str], regions: Sequence[str],
-           residency: Sequence[str] = ()) -> dict[str, list[str]]:
+def spread(
+    nodes: Sequence[str], regions: Sequence[str], residency: Sequence[str] = ()
+) -> dict[str, list[str]]:
     """Region -> its nodes, dealt out in turn (one group named "" without regions).
 
     With a residency that names some of the regions, only those get nodes: the data

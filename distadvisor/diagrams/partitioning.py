@@ -47,12 +47,19 @@ def _hasher(hash_name: str) -> Callable[..., Any]:
     return own if callable(own) else functools.partial(hashlib.new, hash_name)
 
 
-def walk(nodes: Sequence[str], key: str, replicas: int, *, hash_name: str = DEFAULT_HASH,
-         vnodes: int = DEFAULT_VNODES) -> list[tuple[bytes, str, int]]:
+def walk(
+    nodes: Sequence[str],
+    key: str,
+    replicas: int,
+    *,
+    hash_name: str = DEFAULT_HASH,
+    vnodes: int = DEFAULT_VNODES,
+) -> list[tuple[bytes, str, int]]:
     """The vnodes clockwise from `key`, (point, node, vnode index), until `replicas`
     distinct nodes are found: the steps `get_nodes(key, replicas)` takes."""
-    ring = sorted((_point(hash_name, f"{node}-{i}"), node, i)
-                  for node in nodes for i in range(vnodes))
+    ring = sorted(
+        (_point(hash_name, f"{node}-{i}"), node, i) for node in nodes for i in range(vnodes)
+    )
     start = bisect_right([point for point, _, _ in ring], _point(hash_name, key))
     steps: list[tuple[bytes, str, int]] = []
     seen: set[str] = set()
@@ -69,9 +76,16 @@ def _percent(point: bytes) -> str:
     return f"{int.from_bytes(point[:4], 'big') * 100 / 2**32:.2f}%"
 
 
-def ring(nodes: Sequence[str], key: str, replicas: int, *, hash_name: str = DEFAULT_HASH,
-         vnodes: int = DEFAULT_VNODES, width: int = canvas.DEFAULT_WIDTH,
-         ascii: bool = False) -> list[str]:
+def ring(
+    nodes: Sequence[str],
+    key: str,
+    replicas: int,
+    *,
+    hash_name: str = DEFAULT_HASH,
+    vnodes: int = DEFAULT_VNODES,
+    width: int = canvas.DEFAULT_WIDTH,
+    ascii: bool = False,
+) -> list[str]:
     """Where `key` and its preference list land on a ring of `nodes`."""
     cs = canvas.charset(ascii)
     limit = width - _RING_ROW_EXTRA - len(f"-{vnodes - 1}")
@@ -80,10 +94,15 @@ def ring(nodes: Sequence[str], key: str, replicas: int, *, hash_name: str = DEFA
     shown_key = canvas.abbreviate([key], width - 30, cs)
     out = canvas.wrap(
         f"{len(nodes)} nodes ({', '.join(names.shown[n] for n in nodes)}) {cs.times} "
-        f"{vnodes} vnodes, each at {hash_name}(\"<node>-<i>\"); a key belongs to the "
-        "first vnode clockwise of its own point.", width)
-    out += ["", f"{cs.mark} key \"{shown_key.shown[key]}\" at {_percent(_point(hash_name, key))}",
-            f"{cs.v}  clockwise"]
+        f'{vnodes} vnodes, each at {hash_name}("<node>-<i>"); a key belongs to the '
+        "first vnode clockwise of its own point.",
+        width,
+    )
+    out += [
+        "",
+        f'{cs.mark} key "{shown_key.shown[key]}" at {_percent(_point(hash_name, key))}',
+        f"{cs.v}  clockwise",
+    ]
     # Runs of vnodes of nodes already listed collapse into one row.
     rows: list[tuple[str, str, str]] = []
     listed: list[str] = []
@@ -105,12 +124,20 @@ def ring(nodes: Sequence[str], key: str, replicas: int, *, hash_name: str = DEFA
     out += canvas.wrap(
         f"preference list for {len(listed)} replicas: "
         + ", ".join(names.shown[n] for n in listed)
-        + "; the 1st owns the key (get_node); skip: vnodes of nodes already listed.", width)
+        + "; the 1st owns the key (get_node); skip: vnodes of nodes already listed.",
+        width,
+    )
     return out + names.lines(width) + shown_key.lines(width)
 
 
-def range_table(nodes: Sequence[str], key: str, *, access: str = "range",
-                width: int = canvas.DEFAULT_WIDTH, ascii: bool = False) -> list[str]:
+def range_table(
+    nodes: Sequence[str],
+    key: str,
+    *,
+    access: str = "range",
+    width: int = canvas.DEFAULT_WIDTH,
+    ascii: bool = False,
+) -> list[str]:
     """Contiguous key ranges, one per node, and the range `key` falls in."""
     cs = canvas.charset(ascii)
     names = canvas.abbreviate(nodes, width - 26, cs)
@@ -124,22 +151,34 @@ def range_table(nodes: Sequence[str], key: str, *, access: str = "range",
         rows.append((f"{low} .. {high}", names.shown[node], holds))
     span = max(len("keys from .. to"), *(len(r[0]) for r in rows))
     node_width = max(len("node"), *(len(r[1]) for r in rows))
-    out = [f"  {'keys from .. to'.ljust(span)}  {'node'.ljust(node_width)}",
-           f"  {cs.h * span}  {cs.h * node_width}"]
+    out = [
+        f"  {'keys from .. to'.ljust(span)}  {'node'.ljust(node_width)}",
+        f"  {cs.h * span}  {cs.h * node_width}",
+    ]
     for keys, node, holds in rows:
         here = f"  {cs.left} key" if holds else ""
         out.append(f"  {keys.ljust(span)}  {node.ljust(node_width)}{here}")
     out.append("")
-    text = (f"Keys stay in order, so a range scan reads adjacent nodes only; a range that "
-            f"grows hot splits. The key \"{key}\" falls in the marked range.")
+    text = (
+        f"Keys stay in order, so a range scan reads adjacent nodes only; a range that "
+        f'grows hot splits. The key "{key}" falls in the marked range.'
+    )
     if access == "time-series":
-        text += (" Time-series keys that start with the time all land in the last range: "
-                 "prefix them (a source id, a bucket) to spread the writes.")
+        text += (
+            " Time-series keys that start with the time all land in the last range: "
+            "prefix them (a source id, a bucket) to spread the writes."
+        )
     return out + canvas.wrap(text, width) + names.lines(width)
 
 
-def regions_view(nodes: Sequence[str], regions: Sequence[str], residency: Sequence[str], *,
-                 width: int = canvas.DEFAULT_WIDTH, ascii: bool = False) -> list[str]:
+def regions_view(
+    nodes: Sequence[str],
+    regions: Sequence[str],
+    residency: Sequence[str],
+    *,
+    width: int = canvas.DEFAULT_WIDTH,
+    ascii: bool = False,
+) -> list[str]:
     """One partition per region: each key lives in its home region."""
     cs = canvas.charset(ascii)
     region_list = list(regions) or ["region-1"]
@@ -148,41 +187,60 @@ def regions_view(nodes: Sequence[str], regions: Sequence[str], residency: Sequen
     contents = []
     for region, members in groups.items():
         home = f"keys homed in {names.shown[region]}"
-        lines = [home if len(home) <= width - 4 else "keys homed here",
-                 *(f"{cs.hollow} {names.shown[m]}" for m in members)]
+        lines = [
+            home if len(home) <= width - 4 else "keys homed here",
+            *(f"{cs.hollow} {names.shown[m]}" for m in members),
+        ]
         contents.append(lines if members else ["holds none of it", "(residency)"])
     inner = max(canvas.width_of(lines) for lines in contents)
-    boxes = [canvas.box(lines, cs, names.shown[region], inner)
-             for region, lines in zip(region_list, contents, strict=True)]
-    text = ("Each key is written and read in its home region, so local requests stay "
-            "local; a request for another region's key crosses regions.")
+    boxes = [
+        canvas.box(lines, cs, names.shown[region], inner)
+        for region, lines in zip(region_list, contents, strict=True)
+    ]
+    text = (
+        "Each key is written and read in its home region, so local requests stay "
+        "local; a request for another region's key crosses regions."
+    )
     if residency:
         text += f" Residency keeps this data in {', '.join(residency)} only."
     return [*canvas.flow(boxes, width), "", *canvas.wrap(text, width), *names.lines(width)]
 
 
-def draw(entity: str, partitioning: str, n: int, *, regions: int | Sequence[str] = 1,
-         residency: Sequence[str] = (), access: str = "point",
-         width: int = canvas.DEFAULT_WIDTH, ascii: bool = False) -> str:
+def draw(
+    entity: str,
+    partitioning: str,
+    n: int,
+    *,
+    regions: int | Sequence[str] = 1,
+    residency: Sequence[str] = (),
+    access: str = "point",
+    width: int = canvas.DEFAULT_WIDTH,
+    ascii: bool = False,
+) -> str:
     """How `entity` is partitioned, drawn on its own nodes `<entity>-1..n`."""
     cs = canvas.charset(ascii)
     short = canvas.abbreviate([entity], width - 2, cs)
     nodes = cluster.node_names(entity, n)
     key = sample_key(entity)
     title = f"{short.shown[entity]}: " + (
-        "not partitioned" if partitioning == "none" else f"{partitioning} partitioning")
+        "not partitioned" if partitioning == "none" else f"{partitioning} partitioning"
+    )
     if partitioning == "hash":
         body = ring(nodes, key, n, width=width, ascii=ascii)
         title += ", a consistent-hash ring"
     elif partitioning == "range":
         body = range_table(nodes, key, access=access, width=width, ascii=ascii)
     elif partitioning == "geographic":
-        body = regions_view(nodes, cluster.region_names(regions), residency, width=width,
-                            ascii=ascii)
+        body = regions_view(
+            nodes, cluster.region_names(regions), residency, width=width, ascii=ascii
+        )
     else:
         names = canvas.abbreviate(nodes, width - 8, cs)
         boxes = [canvas.box([names.shown[node], "all keys"], cs) for node in nodes]
-        body = [*canvas.flow(boxes, width), "",
-                *canvas.wrap("Not partitioned: every node holds the whole data set.", width),
-                *names.lines(width)]
+        body = [
+            *canvas.flow(boxes, width),
+            "",
+            *canvas.wrap("Not partitioned: every node holds the whole data set.", width),
+            *names.lines(width),
+        ]
     return canvas.finish([*canvas.wrap(title, width), "", *body, *short.lines(width)], width)

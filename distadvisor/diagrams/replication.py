@@ -33,29 +33,43 @@ def _roles(replication: str, nodes: list[str], groups: dict[str, list[str]]) -> 
     return {node: "leader" if i == 0 else "follower" for i, node in enumerate(nodes)}
 
 
-def _flow(replication: str, shown: list[str], roles: Mapping[str, str], conflicts: str,
-          cs: canvas.Charset) -> str:
+def _flow(
+    replication: str, shown: list[str], roles: Mapping[str, str], conflicts: str, cs: canvas.Charset
+) -> str:
     first, last = shown[0], shown[-1]
     if replication == "consensus":
-        return (f"writes {cs.right} {first}, the elected leader, which replicates to the "
-                "followers and commits once a majority has the write; if it fails, the "
-                "others elect a new leader.")
+        return (
+            f"writes {cs.right} {first}, the elected leader, which replicates to the "
+            "followers and commits once a majority has the write; if it fails, the "
+            "others elect a new leader."
+        )
     if replication == "leader-follower-sync":
-        return (f"writes {cs.right} {first}, the leader, which waits for followers to "
-                "confirm before it acknowledges.")
+        return (
+            f"writes {cs.right} {first}, the leader, which waits for followers to "
+            "confirm before it acknowledges."
+        )
     if replication == "leader-follower-async":
-        return (f"writes {cs.right} {first}, the leader, which acknowledges at once and "
-                "ships changes to the followers later: they may lag.")
+        return (
+            f"writes {cs.right} {first}, the leader, which acknowledges at once and "
+            "ships changes to the followers later: they may lag."
+        )
     if replication == "multi-leader":
-        leaders = ", ".join(s for s, role in zip(shown, roles.values(), strict=True)
-                            if role == "leader")
-        return (f"writes {cs.right} the nearest leader ({leaders}); leaders exchange changes "
-                f"asynchronously and settle conflicts by {conflicts}.")
+        leaders = ", ".join(
+            s for s, role in zip(shown, roles.values(), strict=True) if role == "leader"
+        )
+        return (
+            f"writes {cs.right} the nearest leader ({leaders}); leaders exchange changes "
+            f"asynchronously and settle conflicts by {conflicts}."
+        )
     if replication == "chain":
-        return (f"writes {cs.right} {first} (head) {cs.right} ... {cs.right} {last} (tail), "
-                "which acknowledges; reads go to the tail.")
-    return (f"writes {cs.right} every node at once, with no leader; reads ask several "
-            "nodes and repair the stale copies they see.")
+        return (
+            f"writes {cs.right} {first} (head) {cs.right} ... {cs.right} {last} (tail), "
+            "which acknowledges; reads go to the tail."
+        )
+    return (
+        f"writes {cs.right} every node at once, with no leader; reads ask several "
+        "nodes and repair the stale copies they see."
+    )
 
 
 # Schemes whose leader only acknowledges what a quorum holds: a read at the leader,
@@ -65,20 +79,34 @@ _LEADER_READS = ("consensus", "leader-follower-sync")
 
 def _quorum_text(n: int, w: int, r: int, replication: str, cs: canvas.Charset) -> str:
     if replication in _LEADER_READS and w + r > n:
-        return (f"W: one write quorum (a write waits for w={w} of n={n}); R: a read that must "
-                f"be current is answered by the leader once r={r} replicas confirm it still "
-                "leads, so it meets every write quorum; followers serve reads that may be "
-                "stale.")
-    overlap = ("w+r>n: every read quorum meets the latest write" if w + r > n
-               else f"w+r{cs.le}n: a read may miss the latest write")
-    return (f"W: one write quorum (a write waits for w={w} of n={n}); R: one read quorum "
-            f"(r={r}); {overlap}.")
+        return (
+            f"W: one write quorum (a write waits for w={w} of n={n}); R: a read that must "
+            f"be current is answered by the leader once r={r} replicas confirm it still "
+            "leads, so it meets every write quorum; followers serve reads that may be "
+            "stale."
+        )
+    overlap = (
+        "w+r>n: every read quorum meets the latest write"
+        if w + r > n
+        else f"w+r{cs.le}n: a read may miss the latest write"
+    )
+    return (
+        f"W: one write quorum (a write waits for w={w} of n={n}); R: one read quorum "
+        f"(r={r}); {overlap}."
+    )
 
 
-def draw(entity: str, replication: str, quorum: Mapping[str, int], *,
-         regions: int | Sequence[str] = 1, residency: Sequence[str] = (),
-         conflicts: str = "none",
-         width: int = canvas.DEFAULT_WIDTH, ascii: bool = False) -> str:
+def draw(
+    entity: str,
+    replication: str,
+    quorum: Mapping[str, int],
+    *,
+    regions: int | Sequence[str] = 1,
+    residency: Sequence[str] = (),
+    conflicts: str = "none",
+    width: int = canvas.DEFAULT_WIDTH,
+    ascii: bool = False,
+) -> str:
     """The topology of `entity` as recommended: nodes, roles, regions, quorums."""
     cs = canvas.charset(ascii)
     n, w, r = quorum["n"], quorum["w"], quorum["r"]
@@ -101,12 +129,16 @@ def draw(entity: str, replication: str, quorum: Mapping[str, int], *,
             mark = cs.hollow if roles[node] in ("follower", "replica", "middle") else cs.filled
             reads = i < r if replication in _LEADER_READS else i >= n - r
             quorums = ("W" if i < w else " ") + " " + ("R" if reads else " ")
-            lines.append(f"{mark} {shown[node].ljust(name_width)}  "
-                         f"{roles[node].ljust(_ROLE_WIDTH)}  {quorums}".rstrip())
+            lines.append(
+                f"{mark} {shown[node].ljust(name_width)}  "
+                f"{roles[node].ljust(_ROLE_WIDTH)}  {quorums}".rstrip()
+            )
         lines_by_region.append(lines or ["(no replica)"])
     inner = max(canvas.width_of(lines) for lines in lines_by_region)
-    boxes = [canvas.box(lines, cs, regions_shown.shown.get(region, ""), inner)
-             for region, lines in zip(groups, lines_by_region, strict=True)]
+    boxes = [
+        canvas.box(lines, cs, regions_shown.shown.get(region, ""), inner)
+        for region, lines in zip(groups, lines_by_region, strict=True)
+    ]
     title = f"{short_entity.shown[entity]}: {replication} replication, n={n} w={w} r={r}"
     out = canvas.wrap(title, width)
     out += ["", *canvas.flow(boxes, width), ""]

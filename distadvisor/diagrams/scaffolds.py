@@ -52,9 +52,16 @@ def draw(pattern: str, class_name: str, options: Mapping[str, object]) -> str:
     if pattern == "consistent-hash":
         vnodes = options["vnodes"]
         assert isinstance(vnodes, int)
-        lines = partitioning.ring(RING_NODES, RING_KEY, RING_REPLICAS,
-                                  hash_name=ring_hash(options), vnodes=vnodes,
-                                  width=WIDTH, ascii=True)
-        return canvas.finish([f"For example, get_nodes({RING_KEY!r}, {RING_REPLICAS}):", "",
-                              *lines], WIDTH)
+        lines = partitioning.ring(
+            RING_NODES,
+            RING_KEY,
+            RING_REPLICAS,
+            hash_name=ring_hash(options),
+            vnodes=vnodes,
+            width=WIDTH,
+            ascii=True,
+        )
+        return canvas.finish(
+            [f"For example, get_nodes({RING_KEY!r}, {RING_REPLICAS}):", "", *lines], WIDTH
+        )
     return ""

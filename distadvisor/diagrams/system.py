@@ -45,8 +45,12 @@ def _entity(req: Requirements, name: str) -> Entity | None:
     return _BY_NAME[0][1].get(name)
 
 
-def entity_diagrams(advice: EntityAdvice, req: Requirements | None, style: Style,
-                    kinds: Sequence[str] = ("replication", "partitioning")) -> list[Diagram]:
+def entity_diagrams(
+    advice: EntityAdvice,
+    req: Requirements | None,
+    style: Style,
+    kinds: Sequence[str] = ("replication", "partitioning"),
+) -> list[Diagram]:
     """Replication and partitioning of one kind of data."""
     c = advice.conclusions
     entity = _entity(req, advice.name) if req else None
@@ -54,14 +58,39 @@ def entity_diagrams(advice: EntityAdvice, req: Requirements | None, style: Style
     residency = entity.residency if entity else ()
     out = []
     if "replication" in kinds:
-        out.append(Diagram("replication", advice.name, replication.draw(
-            advice.name, c["replication"], c["quorum"], regions=regions, residency=residency,
-            conflicts=c["conflict_resolution"], width=style.width, ascii=style.ascii)))
+        out.append(
+            Diagram(
+                "replication",
+                advice.name,
+                replication.draw(
+                    advice.name,
+                    c["replication"],
+                    c["quorum"],
+                    regions=regions,
+                    residency=residency,
+                    conflicts=c["conflict_resolution"],
+                    width=style.width,
+                    ascii=style.ascii,
+                ),
+            )
+        )
     if "partitioning" in kinds:
-        out.append(Diagram("partitioning", advice.name, partitioning.draw(
-            advice.name, c["partitioning"], c["quorum"]["n"], regions=regions,
-            residency=residency, access=entity.access if entity else "point",
-            width=style.width, ascii=style.ascii)))
+        out.append(
+            Diagram(
+                "partitioning",
+                advice.name,
+                partitioning.draw(
+                    advice.name,
+                    c["partitioning"],
+                    c["quorum"]["n"],
+                    regions=regions,
+                    residency=residency,
+                    access=entity.access if entity else "point",
+                    width=style.width,
+                    ascii=style.ascii,
+                ),
+            )
+        )
     return out
 
 
@@ -71,18 +100,32 @@ def cap_diagram(entities: Sequence[EntityAdvice], style: Style) -> Diagram:
     return Diagram("cap", subject, cap.draw(placed, width=style.width, ascii=style.ascii))
 
 
-def saga_diagrams(rec: Recommendation, req: Requirements | None, style: Style,
-                  only: str | None = None) -> list[Diagram]:
+def saga_diagrams(
+    rec: Recommendation, req: Requirements | None, style: Style, only: str | None = None
+) -> list[Diagram]:
     """One flow per transaction the advice gives a saga, labelled with its style: a
     transaction that needs no saga gets no compensations drawn."""
     if req is None:
         return []
-    how = {p.subject: _SAGA_PATTERNS[p.pattern] for p in rec.patterns
-           if p.pattern in _SAGA_PATTERNS}
-    return [Diagram("saga", t.name, saga.draw(
-                t.name, t.steps, services=t.services, coordination=how[t.name],
-                width=style.width, ascii=style.ascii))
-            for t in req.transactions if t.name in how and only in (None, t.name)]
+    how = {
+        p.subject: _SAGA_PATTERNS[p.pattern] for p in rec.patterns if p.pattern in _SAGA_PATTERNS
+    }
+    return [
+        Diagram(
+            "saga",
+            t.name,
+            saga.draw(
+                t.name,
+                t.steps,
+                services=t.services,
+                coordination=how[t.name],
+                width=style.width,
+                ascii=style.ascii,
+            ),
+        )
+        for t in req.transactions
+        if t.name in how and only in (None, t.name)
+    ]
 
 
 def breaker_subjects(rec: Recommendation) -> list[str]:
@@ -98,16 +141,25 @@ def breaker_diagram(
     protects = breaker_subjects(rec)
     if not protects:
         return []
-    return [Diagram("breaker", rec.system, breaker.draw(
-        options, protects=protects, width=style.width, ascii=style.ascii))]
+    return [
+        Diagram(
+            "breaker",
+            rec.system,
+            breaker.draw(options, protects=protects, width=style.width, ascii=style.ascii),
+        )
+    ]
 
 
 def check_kind(kind: str) -> str:
     known = (*KINDS, *ON_REQUEST)
     if kind not in known:
-        raise InputError.single("unknown diagram kind", Location(path="--kind"),
-                                expected="one of " + ", ".join(known), found=repr(kind),
-                                hint=did_you_mean(kind, known))
+        raise InputError.single(
+            "unknown diagram kind",
+            Location(path="--kind"),
+            expected="one of " + ", ".join(known),
+            found=repr(kind),
+            hint=did_you_mean(kind, known),
+        )
     return kind
 
 
@@ -115,15 +167,25 @@ def check_width(width: int, names: Sequence[str]) -> int:
     """`width` if every diagram fits it with every name shown whole, else an InputError."""
     least = canvas.required_width(names)
     if width > canvas.MAX_WIDTH:
-        raise InputError.single("width too wide", Location(path="--width"),
-                                expected=f"at most {canvas.MAX_WIDTH}", found=str(width))
+        raise InputError.single(
+            "width too wide",
+            Location(path="--width"),
+            expected=f"at most {canvas.MAX_WIDTH}",
+            found=str(width),
+        )
     if width < least:
         longest = max(names, key=len, default="")
-        why = (f" (the name '{longest}' is {len(longest)} characters)"
-               if least > canvas.MIN_WIDTH else "")
-        raise InputError.single("width too narrow for the diagrams" + why,
-                                Location(path="--width"), expected=f"at least {least}",
-                                found=str(width))
+        why = (
+            f" (the name '{longest}' is {len(longest)} characters)"
+            if least > canvas.MIN_WIDTH
+            else ""
+        )
+        raise InputError.single(
+            "width too narrow for the diagrams" + why,
+            Location(path="--width"),
+            expected=f"at least {least}",
+            found=str(width),
+        )
     return width
 
 
@@ -137,9 +199,15 @@ def names_of(rec: Recommendation, req: Requirements | None) -> list[str]:
     return names
 
 
-def draw_all(rec: Recommendation, req: Requirements | None, style: Style, *,
-             breaker_options: Mapping[str, object],
-             kind: str | None = None, subject: str | None = None) -> list[Diagram]:
+def draw_all(
+    rec: Recommendation,
+    req: Requirements | None,
+    style: Style,
+    *,
+    breaker_options: Mapping[str, object],
+    kind: str | None = None,
+    subject: str | None = None,
+) -> list[Diagram]:
     """The diagrams asked for: all of them, or those of one kind and/or one subject.
 
     `subject` is a kind of data, a transaction, or a service a breaker guards; an
@@ -149,21 +217,28 @@ def draw_all(rec: Recommendation, req: Requirements | None, style: Style, *,
     entities = list(rec.entities)
     transactions = [t.name for t in req.transactions] if req else []
     if subject is not None:
-        known = list(dict.fromkeys(
-            [e.name for e in rec.entities] + transactions + breaker_subjects(rec)))
+        known = list(
+            dict.fromkeys([e.name for e in rec.entities] + transactions + breaker_subjects(rec))
+        )
         if subject not in known:
-            raise InputError.single("unknown entity", Location(path="--entity"),
-                                    expected="a kind of data, a transaction or a guarded "
-                                    "service: " + ", ".join(known), found=repr(subject),
-                                    hint=did_you_mean(subject, known))
+            raise InputError.single(
+                "unknown entity",
+                Location(path="--entity"),
+                expected="a kind of data, a transaction or a guarded service: " + ", ".join(known),
+                found=repr(subject),
+                hint=did_you_mean(subject, known),
+            )
         entities = [e for e in rec.entities if e.name == subject]
-        applicable = (ENTITY_KINDS if entities else ("saga",) if subject in transactions
-                      else ("breaker",))
+        applicable = (
+            ENTITY_KINDS if entities else ("saga",) if subject in transactions else ("breaker",)
+        )
         if kind and kind not in applicable:
-            raise InputError.single(f"no {kind} diagram for '{subject}'",
-                                    Location(path="--kind"),
-                                    expected="one of " + ", ".join(applicable),
-                                    found=repr(kind))
+            raise InputError.single(
+                f"no {kind} diagram for '{subject}'",
+                Location(path="--kind"),
+                expected="one of " + ", ".join(applicable),
+                found=repr(kind),
+            )
         kinds = [k for k in kinds if k in applicable]
     out: list[Diagram] = []
     for advice in entities:
@@ -179,8 +254,9 @@ def draw_all(rec: Recommendation, req: Requirements | None, style: Style, *,
     return out
 
 
-def staleness_diagrams(rec: Recommendation, req: Requirements, style: Style,
-                       names: Sequence[str]) -> list[Diagram]:
+def staleness_diagrams(
+    rec: Recommendation, req: Requirements, style: Style, names: Sequence[str]
+) -> list[Diagram]:
     """The t-visibility curve of each named kind of data whose reads can be stale, from
     `distadvisor simulate`'s default prediction (seed 0)."""
     import textwrap
@@ -193,7 +269,9 @@ def staleness_diagrams(rec: Recommendation, req: Requirements, style: Style,
         if e.name in names and e.staleness is not None:
             title = textwrap.fill(
                 f"{e.name}: share of reads that see a write t ms after it commits "
-                f"({e.replication} n={e.n} w={e.w} r={e.r})", width=style.width)
+                f"({e.replication} n={e.n} w={e.w} r={e.r})",
+                width=style.width,
+            )
             curve = staleness.plot(e.staleness.curve, width=style.width, ascii=style.ascii)
             out.append(Diagram("staleness", e.name, f"{title}\n{curve}"))
     return out

@@ -118,9 +118,7 @@ def advise(
     """Run every rule over the requirements; `scaffolds` maps a pattern to its scaffold.
     `explain` also records the options that lost (decision records list them); `check`
     leaves it off, since it costs a condition per remaining rule."""
-    entities = {
-        s.name: _conclude(ruleset, s, explain) for s in factlib.subjects(req, "entity")
-    }
+    entities = {s.name: _conclude(ruleset, s, explain) for s in factlib.subjects(req, "entity")}
     patterns: dict[tuple[str, str], tuple[str, list[Reason]]] = {}
     findings: list[Finding] = []
     for scope in factlib.SCOPES:

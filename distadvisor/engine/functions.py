@@ -118,8 +118,11 @@ def availability_pct(replicas: Any, needed: Any, node_pct: Any) -> float | None:
     log_p, log_q = math.log(p), math.log1p(-p)
     up = sum(
         math.exp(
-            math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
-            + i * log_p + (n - i) * log_q
+            math.lgamma(n + 1)
+            - math.lgamma(i + 1)
+            - math.lgamma(n - i + 1)
+            + i * log_p
+            + (n - i) * log_q
         )
         for i in range(k, n + 1)
     )

@@ -105,9 +105,7 @@ def load_network(path: Path) -> NetworkTable:
     places: dict[str, tuple[float, float]] = {}
     clouds: dict[str, str] = {}
     providers = raw.get("regions")
-    if not isinstance(providers, dict) or not all(
-        isinstance(r, dict) for r in providers.values()
-    ):
+    if not isinstance(providers, dict) or not all(isinstance(r, dict) for r in providers.values()):
         bad(
             ("regions",),
             "'regions' must group the regions by provider",

@@ -121,8 +121,9 @@ class Rule(NamedTuple):
         """The message as documentation: each placeholder shown between `marks` (`<entity.name>`;
         markdown passes backticks), so it reads without a system and holds no template."""
         left, right = marks
-        return _PLACEHOLDER.sub(lambda m: f"{left}{m.group(0)[1:-1].strip()}{right}",
-                                self.message_source)
+        return _PLACEHOLDER.sub(
+            lambda m: f"{left}{m.group(0)[1:-1].strip()}{right}", self.message_source
+        )
 
     def needs(self) -> set[str]:
         """Facts that must be known before this rule runs. Its message may mention the
@@ -543,7 +544,13 @@ def load(folders: Iterable[Path]) -> RuleSet:
         for slot in ENTITY_SLOTS
     }
     return RuleSet(
-        tuple(rules), tuple(order), catalogue, network, tuple(files), slot_rules, figures,
+        tuple(rules),
+        tuple(order),
+        catalogue,
+        network,
+        tuple(files),
+        slot_rules,
+        figures,
         failures,
     )
 

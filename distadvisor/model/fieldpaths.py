@@ -92,8 +92,11 @@ def model_path(path: PathKey) -> bool:
             if typing.get_origin(hint) is not tuple:
                 return False
             hint = typing.get_args(hint)[0]
-        elif isinstance(hint, type) and dataclasses.is_dataclass(hint) and \
-                key in requirements.field_types(hint):
+        elif (
+            isinstance(hint, type)
+            and dataclasses.is_dataclass(hint)
+            and key in requirements.field_types(hint)
+        ):
             hint = requirements.field_types(hint)[key]
         else:
             return False

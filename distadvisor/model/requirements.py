@@ -6,7 +6,6 @@ derived from these declarations, so a field is described once. The loader, the
 questionnaire and `--data` all end in `from_document`, so their errors read the same.
 """
 
-
 import dataclasses
 import math
 import re
@@ -391,8 +390,8 @@ class Accept:
     """A finding the team accepts, with the reason: reported as suppressed, never dropped."""
 
     rule: str = field(
-        default="", metadata=spec("The id of the rule whose finding is accepted.", required=True,
-                                  name=True)
+        default="",
+        metadata=spec("The id of the rule whose finding is accepted.", required=True, name=True),
     )
     reason: str = field(
         default="", metadata=spec("Why the finding is accepted.", required=True, pattern=NOT_BLANK)
@@ -693,8 +692,12 @@ def _cross_checks(v: _Validator, req: Requirements) -> None:
                 v.problem(("services", i, "calls", j), f"service '{callee}' calls itself")
     for i, txn in enumerate(req.transactions):
         _check_unique(v, list(txn.steps), ("transactions", i, "steps"), "step")
-        _check_unique(v, list(txn.read_only_services), ("transactions", i, "read_only_services"),
-                      "read-only service")
+        _check_unique(
+            v,
+            list(txn.read_only_services),
+            ("transactions", i, "read_only_services"),
+            "read-only service",
+        )
         for j, name in enumerate(txn.read_only_services):
             if name not in txn.services:
                 v.problem(
@@ -734,8 +737,12 @@ def _check_growth(v: _Validator, req: Requirements) -> None:
                 expected,
                 hint=did_you_mean(entity.home_region, list(regions)),
             )
-        _check_unique(v, list(entity.transactional_with), ("data", i, "transactional_with"),
-                      "transactional_with")
+        _check_unique(
+            v,
+            list(entity.transactional_with),
+            ("data", i, "transactional_with"),
+            "transactional_with",
+        )
         for j, other in enumerate(entity.transactional_with):
             if other == entity.name:
                 v.problem(

@@ -28,9 +28,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 _Dumper.add_representer(
-    _FlowList, lambda dumper, items: dumper.represent_sequence(
+    _FlowList,
+    lambda dumper, items: dumper.represent_sequence(
         "tag:yaml.org,2002:seq", items, flow_style=True
-    )
+    ),
 )
 
 

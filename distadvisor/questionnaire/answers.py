@@ -89,8 +89,14 @@ def command_line(questionnaire: Questionnaire, pairs: Sequence[str]) -> Answers:
         if too_large is not None:
             problems.append(too_large)
         elif not sep or path is None:
-            problems.append(Problem("not a field=value pair", where,
-                                    "e.g. --data availability.target=99.99", repr(pair)))
+            problems.append(
+                Problem(
+                    "not a field=value pair",
+                    where,
+                    "e.g. --data availability.target=99.99",
+                    repr(pair),
+                )
+            )
         elif path == ("version",):
             answers[path] = Answer(yamlsource.parse(value, "--data version").data, where)
         elif shape(path) not in leaves and model_path(path):  # not asked: carried over
@@ -102,8 +108,7 @@ def command_line(questionnaire: Questionnaire, pairs: Sequence[str]) -> Answers:
             problems.append(_unknown_path(questionnaire, path, where))
         else:
             try:
-                answers[path] = Answer(coerce(leaves[shape(path)], value, f"--data {key}"),
-                                       where)
+                answers[path] = Answer(coerce(leaves[shape(path)], value, f"--data {key}"), where)
             except InputError as error:
                 problems.extend(error.problems)
     if problems:
@@ -132,8 +137,9 @@ def from_file(questionnaire: Questionnaire, doc: yamlsource.Document) -> Answers
                 walk((*path, i), (*raw_path, i), item)
         elif any(leaf[: len(shaped)] == shaped for leaf in leaves):
             if not isinstance(value, dict):
-                problems.append(Problem("must be a mapping", where, "a mapping of fields",
-                                        repr(value)))
+                problems.append(
+                    Problem("must be a mapping", where, "a mapping of fields", repr(value))
+                )
                 return
             for key, item in value.items():
                 too_large = _index_problem(str(key), where)

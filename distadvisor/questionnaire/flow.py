@@ -65,8 +65,13 @@ class _Flow:
     """Walks the sections, choosing each answer by precedence: command line, then the
     prompt, then the answer files, then the question's default."""
 
-    def __init__(self, questionnaire: Questionnaire, given: Answers, files: Answers,
-                 prompter: Prompter | None) -> None:
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        given: Answers,
+        files: Answers,
+        prompter: Prompter | None,
+    ) -> None:
         self.questionnaire = questionnaire
         self.given = given
         self.files = files
@@ -101,15 +106,15 @@ class _Flow:
         document: dict[str, Any] = {"version": 1}
         for answered in (*self.scopes.get(scope, ()), path):
             answer = value if answered == path else self.accepted[answered].value
-            put(document, (*rebase, *answered[len(scope):]), answer)
+            put(document, (*rebase, *answered[len(scope) :]), answer)
         try:
             requirements.from_document(yamlsource.Document(document, "", {}))
         except InputError as error:
             where, local, real = format_path(path), format_path(rebase), format_path(scope)
             return [
-                p._replace(location=p.location._replace(path=real + p.location.path[len(local):]))
+                p._replace(location=p.location._replace(path=real + p.location.path[len(local) :]))
                 for p in error.problems
-                if _within(real + p.location.path[len(local):], where)
+                if _within(real + p.location.path[len(local) :], where)
                 and p.location.path.startswith(local)
             ]
         return []
@@ -118,21 +123,23 @@ class _Flow:
         """A problem located where the answer behind it came from."""
         for path, answer in sorted(self.accepted.items(), key=lambda a: -len(a[0])):
             if _within(problem.location.path, format_path(path)):
-                return problem._replace(
-                    location=answer.origin._replace(path=problem.location.path)
-                )
+                return problem._replace(location=answer.origin._replace(path=problem.location.path))
         return problem._replace(location=Location("init", path=problem.location.path))
 
     # answering
 
     def known(self, loop: str) -> int:
         """How many items of a list the command line and the files describe."""
-        indices = [p[1] for p in (*self.given, *self.files)
-                   if len(p) > 1 and p[0] == loop and isinstance(p[1], int)]
+        indices = [
+            p[1]
+            for p in (*self.given, *self.files)
+            if len(p) > 1 and p[0] == loop and isinstance(p[1], int)
+        ]
         return max(indices, default=-1) + 1
 
-    def accept(self, question: Question, path: PathKey, scope: PathKey, answer: Answer,
-               valid: bool) -> None:
+    def accept(
+        self, question: Question, path: PathKey, scope: PathKey, answer: Answer, valid: bool
+    ) -> None:
         self.keep(path, answer)
         name = ".".join(map(str, question.field))
         key = f"{self.item(scope)}.{name}" if scope else name
@@ -164,8 +171,10 @@ class _Flow:
         missing = [v for v in value if v not in names]
         if not missing:
             return ""
-        return (f"not among the {format_path(question.within)} answered: "
-                f"{', '.join(map(str, missing))}; expected some of {', '.join(map(str, names))}")
+        return (
+            f"not among the {format_path(question.within)} answered: "
+            f"{', '.join(map(str, missing))}; expected some of {', '.join(map(str, names))}"
+        )
 
     def keep(self, path: PathKey, answer: Answer) -> None:
         self.accepted[path] = answer
@@ -177,8 +186,11 @@ class _Flow:
     def choices(self, question: Question, path: PathKey) -> list[tuple[str, str]]:
         if not question.choices_from:
             return list(question.choices)
-        names = [a.value for p, a in self.accepted.items()
-                 if p[0] == question.choices_from and p[2:] == ("name",)]
+        names = [
+            a.value
+            for p, a in self.accepted.items()
+            if p[0] == question.choices_from and p[2:] == ("name",)
+        ]
         own = path[1] if path[0] == question.choices_from else None
         return [(str(n), str(n)) for i, n in enumerate(names) if i != own]
 
@@ -198,10 +210,13 @@ class _Flow:
             if candidate is None and question.default is not NO_DEFAULT:
                 candidate = Answer(question.default, Location("default", path=format_path(path)))
         if candidate is None and self.prompter is None:
-            self.missing.append(Problem(
-                f"no answer to '{prompt}'", Location("init", path=format_path(path)),
-                f"--data {format_path(path)}=VALUE, a --data-file, or a terminal to ask on",
-            ))
+            self.missing.append(
+                Problem(
+                    f"no answer to '{prompt}'",
+                    Location("init", path=format_path(path)),
+                    f"--data {format_path(path)}=VALUE, a --data-file, or a terminal to ask on",
+                )
+            )
             return
         error = ""
         if candidate is not None:
@@ -213,13 +228,17 @@ class _Flow:
             error, default = describe(problems), candidate.value
         else:
             file_answer = self.files.get(path)
-            default = (file_answer.value if file_answer is not None
-                       else self.default_of(question, facts, scope))
+            default = (
+                file_answer.value
+                if file_answer is not None
+                else self.default_of(question, facts, scope)
+            )
         self.asked[path] = (question, scope, prompt)
         self.ask(question, path, scope, default, error)
 
-    def ask(self, question: Question, path: PathKey, scope: PathKey, default: Any,
-            error: str) -> None:
+    def ask(
+        self, question: Question, path: PathKey, scope: PathKey, default: Any, error: str
+    ) -> None:
         assert self.prompter is not None
         _, _, prompt = self.asked[path]
         source = f"answer to '{question.id}'"
@@ -232,8 +251,14 @@ class _Flow:
             return describe(self.problems_at(path, value)) or self.outside(question, value)
 
         while True:
-            raw = self.prompter.ask(question, prompt, self.choices(question, path),
-                                    None if default is NO_DEFAULT else default, error, check)
+            raw = self.prompter.ask(
+                question,
+                prompt,
+                self.choices(question, path),
+                None if default is NO_DEFAULT else default,
+                error,
+                check,
+            )
             try:
                 value = coerce(question, raw, source)
             except InputError as bad:
@@ -257,13 +282,18 @@ class _Flow:
         else:
             self.questions(section, ())
 
-    def questions(self, section: Section, scope: PathKey,
-                  only: Sequence[Question] | None = None) -> None:
+    def questions(
+        self, section: Section, scope: PathKey, only: Sequence[Question] | None = None
+    ) -> None:
         """The section's questions (or `only` these) for one item (or once), with its
         "accept the defaults for the rest?" offer: after a yes the rest are answered as
         without a terminal, as is a question whose `ask_if` does not hold."""
-        quick = section.quick is not None and not section.quick_after and only is None and \
-            self.offer(section, scope)
+        quick = (
+            section.quick is not None
+            and not section.quick_after
+            and only is None
+            and self.offer(section, scope)
+        )
         for question in section.questions if only is None else only:
             path = (*scope, *question.field)
             facts = self.facts[()] | self.facts.get(scope, {})
@@ -329,8 +359,9 @@ class _Flow:
         the items that stay."""
         assert self.prompter is not None
         loop = section.loop
-        before = {p[1]: a.value for p, a in self.files.items()
-                  if p[0] == loop and p[2:] == ("name",)}
+        before = {
+            p[1]: a.value for p, a in self.files.items() if p[0] == loop and p[2:] == ("name",)
+        }
         ask = named._replace(id=f"{loop}.names", hint=tuple[str, ...], help=named.help)
         source = f"answer to '{ask.id}'"
 
@@ -343,9 +374,11 @@ class _Flow:
                 return f"name at least {section.min_items}, separated by commas"
             if len(set(names)) < len(names):
                 return "each name once"
-            return "; ".join(describe(self.problems_at((loop, i, "name"), name))
-                             for i, name in enumerate(names) if self.problems_at(
-                                 (loop, i, "name"), name))
+            return "; ".join(
+                describe(self.problems_at((loop, i, "name"), name))
+                for i, name in enumerate(names)
+                if self.problems_at((loop, i, "name"), name)
+            )
 
         default: Any = [before[i] for i in sorted(before)]
         error = ""
@@ -406,8 +439,14 @@ class _Flow:
             if file_answer.value if file_answer is not None else question.default:
                 ticked.append(names[i])
         ask = question._replace(type="multiselect", hint=tuple[str, ...])
-        picked = self.prompter.ask(ask, question.together, [(names[i], names[i]) for i in open_to],
-                                   ticked, "", lambda raw: "")
+        picked = self.prompter.ask(
+            ask,
+            question.together,
+            [(names[i], names[i]) for i in open_to],
+            ticked,
+            "",
+            lambda raw: "",
+        )
         for i in open_to:
             scope = scopes[i]
             path = (*scope, *question.field)
@@ -428,9 +467,7 @@ class _Flow:
             raise InputError(self.missing + self.invalid)
         while True:
             try:
-                return requirements.from_document(
-                    yamlsource.Document(self.document(), "", {})
-                )
+                return requirements.from_document(yamlsource.Document(self.document(), "", {}))
             except InputError as error:
                 problems = [self.origin(p) for p in error.problems]
                 targets = [self.target(p) for p in problems]
@@ -441,9 +478,7 @@ class _Flow:
                 if None in targets:
                     raise InputError(problems) from None
                 for path in dict.fromkeys(t for t in targets if t is not None):
-                    question, scope, _ = self.asked.setdefault(
-                        path, self.question_at(path)
-                    )
+                    question, scope, _ = self.asked.setdefault(path, self.question_at(path))
                     own = [p for p, t in zip(problems, targets, strict=True) if t == path]
                     self.ask(question, path, scope, self.accepted[path].value, describe(own))
 
@@ -455,7 +490,8 @@ class _Flow:
         _, _, prompt = self.question_at(target)
         where = format_path(target)
         return Problem(
-            f"no answer to '{prompt}' ({problem.message})", Location("init", path=where),
+            f"no answer to '{prompt}' ({problem.message})",
+            Location("init", path=where),
             f"--data {where}=VALUE, a --data-file, or a terminal to ask on",
         )
 

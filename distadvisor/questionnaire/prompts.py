@@ -56,8 +56,7 @@ class QuestionaryPrompter:
             Choice(f"{prompt}  {_shown(value)}", format_path(path))
             for path, prompt, value in answers
         ]
-        chosen = questionary.select("Change an answer?", choices=options,
-                                    default=done).unsafe_ask()
+        chosen = questionary.select("Change an answer?", choices=options, default=done).unsafe_ask()
         return next((p for p, _, _ in answers if format_path(p) == chosen), None)
 
     def text(self, prompt: str, default: str) -> str:

@@ -44,12 +44,31 @@ from ..model.requirements import Requirements
 from ..model.yamlsource import PathKey
 
 _SECTION_KEYS = (
-    "title", "loop", "over", "item", "add", "another", "questions", "quick", "quick_after",
+    "title",
+    "loop",
+    "over",
+    "item",
+    "add",
+    "another",
+    "questions",
+    "quick",
+    "quick_after",
     "names",
 )
 _QUESTION_KEYS = (
-    "id", "field", "type", "prompt", "help", "choices", "choices_from", "default", "when",
-    "defaults", "within", "ask_if", "together",
+    "id",
+    "field",
+    "type",
+    "prompt",
+    "help",
+    "choices",
+    "choices_from",
+    "default",
+    "when",
+    "defaults",
+    "within",
+    "ask_if",
+    "together",
 )
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # A minimal valid document: a default is checked by placing it into this and validating.
@@ -195,24 +214,35 @@ class _Loader:
         self.kept: list[PathKey] = []
         self.sections_so_far: list[Section] = []
 
-    def fail(self, path: PathKey, message: str, expected: str = "", found: str = "",
-             hint: str = "") -> None:
+    def fail(
+        self, path: PathKey, message: str, expected: str = "", found: str = "", hint: str = ""
+    ) -> None:
         self.problems.append(Problem(message, self.doc.locate(path), expected, found, hint))
 
-    def keys(self, raw: Mapping[str, Any], known: tuple[str, ...], path: PathKey,
-             what: str) -> None:
+    def keys(
+        self, raw: Mapping[str, Any], known: tuple[str, ...], path: PathKey, what: str
+    ) -> None:
         for key in raw:
             if key not in known:
                 hint = did_you_mean(str(key), known)
-                self.fail((*path, key), f"{what}: unknown key {key!r}", "one of " +
-                          ", ".join(known), hint=hint)
+                self.fail(
+                    (*path, key),
+                    f"{what}: unknown key {key!r}",
+                    "one of " + ", ".join(known),
+                    hint=hint,
+                )
 
-    def text(self, raw: Mapping[str, Any], key: str, path: PathKey, what: str,
-             required: bool = True) -> str:
+    def text(
+        self, raw: Mapping[str, Any], key: str, path: PathKey, what: str, required: bool = True
+    ) -> str:
         value = raw.get(key, "")
         if not isinstance(value, str) or (required and not value.strip()):
-            self.fail((*path, key), f"{what}: '{key}' must be text", "non-empty text",
-                      "nothing" if value == "" else repr(value))
+            self.fail(
+                (*path, key),
+                f"{what}: '{key}' must be text",
+                "non-empty text",
+                "nothing" if value == "" else repr(value),
+            )
             return ""
         return value
 
@@ -228,8 +258,11 @@ class _Loader:
             if path and len(path) > 1 and model_path((path[0], 0)):  # data.design
                 path = (path[0], 0, *path[1:])
             if path is None or not model_path(path):
-                self.fail(("kept", i), f"kept field '{name}' is not a field of the model",
-                          "a field path such as accept or data.design")
+                self.fail(
+                    ("kept", i),
+                    f"kept field '{name}' is not a field of the model",
+                    "a field path such as accept or data.design",
+                )
             else:
                 self.kept.append(shape(path))
         sections: list[Section] = []
@@ -255,26 +288,38 @@ class _Loader:
             return None
         if loop:
             found = model_field(Requirements, (str(loop),))
-            if found is None or typing.get_origin(found[0]) is not tuple or \
-                    not dataclasses.is_dataclass(typing.get_args(found[0])[0]):
-                self.fail((*path, "loop"), f"{what}: 'loop' must name a list of the model",
-                          "data, services or transactions", repr(loop))
+            if (
+                found is None
+                or typing.get_origin(found[0]) is not tuple
+                or not dataclasses.is_dataclass(typing.get_args(found[0])[0])
+            ):
+                self.fail(
+                    (*path, "loop"),
+                    f"{what}: 'loop' must name a list of the model",
+                    "data, services or transactions",
+                    repr(loop),
+                )
                 return None
             cls = typing.get_args(found[0])[0]
             item = self.text(raw, "item", path, what)
             if item and not _IDENTIFIER.match(item):
                 self.fail((*path, "item"), f"{what}: 'item' must be a plain name", found=item)
             min_items = int(found[1].metadata.get("min_items", 0))
-            section = section._replace(loop=loop, item=item, min_items=min_items,
-                                       another=self.text(raw, "another", path, what),
-                                       add=self.text(raw, "add", path, what, min_items == 0),
-                                       names=self.text(raw, "names", path, what, False))
+            section = section._replace(
+                loop=loop,
+                item=item,
+                min_items=min_items,
+                another=self.text(raw, "another", path, what),
+                add=self.text(raw, "add", path, what, min_items == 0),
+                names=self.text(raw, "names", path, what, False),
+            )
             self.item_facts[loop] = {}
         elif over:
             looped = next((s for s in earlier if s.loop == over), None)
             if looped is None:
-                self.fail((*path, "over"), f"{what}: 'over' must name an earlier loop",
-                          found=repr(over))
+                self.fail(
+                    (*path, "over"), f"{what}: 'over' must name an earlier loop", found=repr(over)
+                )
                 return None
             found = model_field(Requirements, (over,))
             assert found is not None
@@ -304,8 +349,7 @@ class _Loader:
             section = self.quick(raw, path, what, section)
         return section
 
-    def quick(self, raw: Mapping[str, Any], path: PathKey, what: str,
-              section: Section) -> Section:
+    def quick(self, raw: Mapping[str, Any], path: PathKey, what: str, section: Section) -> Section:
         scope = section.loop or section.over
         schema = self.facts | (self.item_facts.get(scope, {}) if scope else {})
         try:
@@ -315,8 +359,12 @@ class _Loader:
             return section
         after = raw.get("quick_after", "")
         if after and after not in [q.id for q in section.questions]:
-            self.fail((*path, "quick_after"), f"{what}: 'quick_after' names no question of "
-                      "the section", "a question id of this section", repr(after))
+            self.fail(
+                (*path, "quick_after"),
+                f"{what}: 'quick_after' names no question of the section",
+                "a question id of this section",
+                repr(after),
+            )
         return section._replace(quick=quick, quick_after=str(after))
 
     def question(self, raw: Any, path: PathKey, cls: type, section: Section) -> Question | None:
@@ -336,26 +384,45 @@ class _Loader:
         field_text = self.text(raw, "field", path, what)
         names: PathKey = tuple(field_text.split(".")) if field_text else ()
         found = model_field(cls, names) if names else None
-        if found is None or dataclasses.is_dataclass(found[0]) or names == ("version",) or (
-            typing.get_origin(found[0]) is tuple
-            and dataclasses.is_dataclass(typing.get_args(found[0])[0])
+        if (
+            found is None
+            or dataclasses.is_dataclass(found[0])
+            or names == ("version",)
+            or (
+                typing.get_origin(found[0]) is tuple
+                and dataclasses.is_dataclass(typing.get_args(found[0])[0])
+            )
         ):
-            self.fail((*path, "field"), f"{what}: 'field' is not a field of the model",
-                      f"a field of {cls.__name__}", repr(field_text))
+            self.fail(
+                (*path, "field"),
+                f"{what}: 'field' is not a field of the model",
+                f"a field of {cls.__name__}",
+                repr(field_text),
+            )
             return None
         hint, declared = found
         qtype = raw.get("type")
         if qtype not in _types_for(hint):
             allowed = " or ".join(_types_for(hint)) or "no question type"
-            self.fail((*path, "type"), f"{what}: the type does not fit field '{field_text}'",
-                      allowed, repr(qtype))
+            self.fail(
+                (*path, "type"),
+                f"{what}: the type does not fit field '{field_text}'",
+                allowed,
+                repr(qtype),
+            )
             return None
         choices = self.choices(raw, path, what, qtype, hint)
         choices_from = raw.get("choices_from", "")
-        if choices_from and (qtype != "multiselect" or choices_from not in
-                             (section.loop, section.over, *self.item_facts)):
-            self.fail((*path, "choices_from"), f"{what}: 'choices_from' names a loop for a "
-                      "multiselect", "an earlier loop", repr(choices_from))
+        if choices_from and (
+            qtype != "multiselect"
+            or choices_from not in (section.loop, section.over, *self.item_facts)
+        ):
+            self.fail(
+                (*path, "choices_from"),
+                f"{what}: 'choices_from' names a loop for a multiselect",
+                "an earlier loop",
+                repr(choices_from),
+            )
         if qtype in ("select", "multiselect") and not choices and not choices_from:
             self.fail((*path, "choices"), f"{what}: a {qtype} question needs choices")
         scope = section.loop or section.over
@@ -371,8 +438,11 @@ class _Loader:
             try:
                 when = parse_condition(raw["when"], schema, {})
             except ConditionError as exc:
-                self.fail((*path, "when"), f"{what}: 'when': {exc}",
-                          hint="a condition reads the answers asked before it")
+                self.fail(
+                    (*path, "when"),
+                    f"{what}: 'when': {exc}",
+                    hint="a condition reads the answers asked before it",
+                )
         ask_if = None
         if "ask_if" in raw:
             try:
@@ -396,24 +466,45 @@ class _Loader:
         within: PathKey = ()
         if "within" in raw:
             within = tuple(str(raw["within"]).split("."))
-            if within not in [q.field for s in self.sections_so_far for q in s.questions] or \
-                    typing.get_origin(hint) is not tuple:
-                self.fail((*path, "within"), f"{what}: 'within' names an earlier top-level "
-                          "answer, for a list of names", "e.g. deployment.regions",
-                          repr(raw["within"]))
+            if (
+                within not in [q.field for s in self.sections_so_far for q in s.questions]
+                or typing.get_origin(hint) is not tuple
+            ):
+                self.fail(
+                    (*path, "within"),
+                    f"{what}: 'within' names an earlier top-level answer, for a list of names",
+                    "e.g. deployment.regions",
+                    repr(raw["within"]),
+                )
         together = self.text(raw, "together", path, what, required=False)
         if together and (qtype != "bool" or not section.loop or when is not None):
-            self.fail((*path, "together"), f"{what}: 'together' asks a yes-or-no question "
-                      "of a loop's items at once", "a bool question of a loop, without 'when'")
+            self.fail(
+                (*path, "together"),
+                f"{what}: 'together' asks a yes-or-no question of a loop's items at once",
+                "a bool question of a loop, without 'when'",
+            )
         question = Question(
-            qid, names, qtype, prompt, self.text(raw, "help", path, what, required=False),
-            choices, choices_from, default, when, hint, self.doc.locate(path),
-            tuple(defaults), within, ask_if, together,
+            qid,
+            names,
+            qtype,
+            prompt,
+            self.text(raw, "help", path, what, required=False),
+            choices,
+            choices_from,
+            default,
+            when,
+            hint,
+            self.doc.locate(path),
+            tuple(defaults),
+            within,
+            ask_if,
+            together,
         )
         return question if len(self.problems) == count else None
 
-    def choices(self, raw: Mapping[str, Any], path: PathKey, what: str, qtype: str,
-                hint: Any) -> tuple[tuple[str, str], ...]:
+    def choices(
+        self, raw: Mapping[str, Any], path: PathKey, what: str, qtype: str, hint: Any
+    ) -> tuple[tuple[str, str], ...]:
         given = raw.get("choices")
         if given is None:
             return ()
@@ -425,8 +516,10 @@ class _Loader:
         elif isinstance(given, dict):
             pairs = list(given.items())
         else:
-            self.fail((*path, "choices"), f"{what}: 'choices' must be a list or a mapping "
-                      "of value to label")
+            self.fail(
+                (*path, "choices"),
+                f"{what}: 'choices' must be a list or a mapping of value to label",
+            )
             return ()
         if not all(isinstance(v, str) and isinstance(label, str) for v, label in pairs):
             self.fail((*path, "choices"), f"{what}: choices and labels must be text")
@@ -435,12 +528,22 @@ class _Loader:
             allowed = _literal_values(hint)
             for value, _ in pairs:
                 if value not in allowed:
-                    self.fail((*path, "choices", value), f"{what}: '{value}' is not a value "
-                              "of the field", "one of " + " | ".join(allowed))
+                    self.fail(
+                        (*path, "choices", value),
+                        f"{what}: '{value}' is not a value of the field",
+                        "one of " + " | ".join(allowed),
+                    )
         return tuple(pairs)
 
-    def default(self, raw: Mapping[str, Any], path: PathKey, what: str,
-                declared: dataclasses.Field[Any], section: Section, names: PathKey) -> Any:
+    def default(
+        self,
+        raw: Mapping[str, Any],
+        path: PathKey,
+        what: str,
+        declared: dataclasses.Field[Any],
+        section: Section,
+        names: PathKey,
+    ) -> Any:
         default = model_default(declared)
         if "default" not in raw:
             return default
@@ -456,8 +559,12 @@ class _Loader:
             requirements.from_document(yamlsource.Document(document, "", {}))
         except InputError as error:
             for problem in error.problems:
-                self.fail((*path, "default"), f"{what}: invalid default: {problem.message}",
-                          problem.expected, problem.found)
+                self.fail(
+                    (*path, "default"),
+                    f"{what}: invalid default: {problem.message}",
+                    problem.expected,
+                    problem.found,
+                )
         value = raw["default"]
         return list(value) if isinstance(value, tuple) else value
 

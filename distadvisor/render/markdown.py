@@ -28,8 +28,16 @@ def _fenced(drawn: list[diagrams.Diagram]) -> list[str]:
 
 def _mermaid(title: str, chart: str) -> list[str]:
     """A Mermaid chart, folded so the ASCII picture beside it stays the first read."""
-    return [f"<details><summary>{cell(title)} (Mermaid)</summary>", "", "```mermaid", chart,
-            "```", "", "</details>", ""]
+    return [
+        f"<details><summary>{cell(title)} (Mermaid)</summary>",
+        "",
+        "```mermaid",
+        chart,
+        "```",
+        "",
+        "</details>",
+        "",
+    ]
 
 
 def _options(entity: EntityAdvice) -> list[str]:
@@ -41,14 +49,21 @@ def _options(entity: EntityAdvice) -> list[str]:
         if key in seen:
             continue
         seen.add(key)
-        lines.append(f"- {FIELD_LABELS.get(option.field, option.field)} {cell(key[1])}"
-                     f" ({markdown_code(option.rule)}): {cell(option.why)}. {cell(option.text)}")
+        lines.append(
+            f"- {FIELD_LABELS.get(option.field, option.field)} {cell(key[1])}"
+            f" ({markdown_code(option.rule)}): {cell(option.why)}. {cell(option.text)}"
+        )
     return lines
 
 
-def render(rec: Recommendation, today: datetime.date | None = None,
-           req: Requirements | None = None, *, ascii: bool = False,
-           prediction: Prediction | None = None) -> str:
+def render(
+    rec: Recommendation,
+    today: datetime.date | None = None,
+    req: Requirements | None = None,
+    *,
+    ascii: bool = False,
+    prediction: Prediction | None = None,
+) -> str:
     """The ADR; with the requirements, the diagrams also show regions and sagas; with
     `ascii`, they are drawn in 7-bit ASCII; with a `prediction`, it gains a "Predicted
     behaviour" section."""
@@ -99,8 +114,10 @@ def render(rec: Recommendation, today: datetime.date | None = None,
         lines.append("None recommended.")
     lines.append("")
     breaker_options = default_options("circuit-breaker")
-    lines += _fenced(diagrams.saga_diagrams(rec, req, style) + diagrams.breaker_diagram(
-        rec, style, breaker_options))
+    lines += _fenced(
+        diagrams.saga_diagrams(rec, req, style)
+        + diagrams.breaker_diagram(rec, style, breaker_options)
+    )
     for title, chart in mermaid.system(rec, req, breaker_options):
         lines += _mermaid(title, chart)
     if prediction is not None:
@@ -109,8 +126,7 @@ def render(rec: Recommendation, today: datetime.date | None = None,
     if rec.findings:
         lines += [
             f"- **{f.severity}** {markdown_code(f.path or '(system)')}: {cell(f.text)}"
-            f" ({markdown_code(f.rule)})"
-            + (f" Accepted: {cell(f.reason)}" if f.suppressed else "")
+            f" ({markdown_code(f.rule)})" + (f" Accepted: {cell(f.reason)}" if f.suppressed else "")
             for f in rec.findings
         ]
     else:

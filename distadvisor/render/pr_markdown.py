@@ -12,8 +12,10 @@ ICONS = {"passed": "✅", "failed": "❌", "bad-input": "⛔"}
 
 def _where(result: FileResult, path: str, line: int | None, *, in_table: bool) -> str:
     spot = f"{result.file}:{line}" if line else result.file
-    return (f"{markdown_code(spot, in_table=in_table)} "
-            f"{markdown_code(path or '(system)', in_table=in_table)}")
+    return (
+        f"{markdown_code(spot, in_table=in_table)} "
+        f"{markdown_code(path or '(system)', in_table=in_table)}"
+    )
 
 
 def render(report: Report) -> str:

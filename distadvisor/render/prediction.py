@@ -29,8 +29,10 @@ def _reads(e: EntityPrediction) -> str:
     s = e.staleness
     if s is None:
         return "every read sees every acknowledged write"
-    text = (f"{s.consistent_at_commit:.1%} at commit; 99% after {s.visible_99_ms:.3g} ms, "
-            f"99.9% after {s.visible_999_ms:.3g} ms")
+    text = (
+        f"{s.consistent_at_commit:.1%} at commit; 99% after {s.visible_99_ms:.3g} ms, "
+        f"99.9% after {s.visible_999_ms:.3g} ms"
+    )
     if s.bound_s is not None and s.consistent_at_bound is not None:
         text += f"; {s.consistent_at_bound:.2%} within the {s.bound_s:g} s bound"
     return text
@@ -38,17 +40,24 @@ def _reads(e: EntityPrediction) -> str:
 
 def _summary(p: Prediction) -> str:
     active = [f for f in p.findings if not f.suppressed]
-    return (f"{len(active)} finding(s) from predictions" if active
-            else "no finding from predictions")
+    return f"{len(active)} finding(s) from predictions" if active else "no finding from predictions"
 
 
 def to_dict(p: Prediction) -> dict[str, Any]:
     def entity(e: EntityPrediction) -> dict[str, Any]:
         s = e.staleness
         return {
-            "design": {"replication": e.replication, "n": e.n, "w": e.w, "r": e.r,
-                       "regions": e.regions, "reads": e.reads},
-            "staleness": None if s is None else {
+            "design": {
+                "replication": e.replication,
+                "n": e.n,
+                "w": e.w,
+                "r": e.r,
+                "regions": e.regions,
+                "reads": e.reads,
+            },
+            "staleness": None
+            if s is None
+            else {
                 "consistent_at_commit": s.consistent_at_commit,
                 "bound_s": s.bound_s,
                 "consistent_at_bound": s.consistent_at_bound,
@@ -71,8 +80,12 @@ def to_dict(p: Prediction) -> dict[str, Any]:
             "attempts_per_call": p.attempts_per_call,
             "retry_budget": p.retry_budget,
             "services": {
-                a.service: {"depth": a.depth, "every_hop": _finite(a.every_hop),
-                            "one_layer": a.one_layer, "budgeted": _finite(a.budgeted)}
+                a.service: {
+                    "depth": a.depth,
+                    "every_hop": _finite(a.every_hop),
+                    "one_layer": a.one_layer,
+                    "budgeted": _finite(a.budgeted),
+                }
                 for a in p.retries
             },
         },
@@ -90,8 +103,10 @@ def render_json(p: Prediction) -> str:
 
 
 def render_text(p: Prediction, *, width: int = 80, ascii: bool = False) -> str:
-    lines = [f"{terminal(p.system)}: {_summary(p)} (latency profile {p.profile}, seed {p.seed})",
-             ""]
+    lines = [
+        f"{terminal(p.system)}: {_summary(p)} (latency profile {p.profile}, seed {p.seed})",
+        "",
+    ]
     for f in p.findings:
         mark = " (accepted)" if f.suppressed else ""
         lines.append(terminal(f"{f.severity}{mark} {f.rule} {f.path}: {f.text}", one_line=True))
@@ -106,38 +121,54 @@ def render_text(p: Prediction, *, width: int = 80, ascii: bool = False) -> str:
             f"  staleness     {_reads(e)}",
         ]
         if e.staleness is not None and e.staleness.visible_999_ms > 0:
-            lines += ["  " + row for row in
-                      plot(e.staleness.curve, width=width - 2, ascii=ascii).splitlines()]
+            lines += [
+                "  " + row
+                for row in plot(e.staleness.curve, width=width - 2, ascii=ascii).splitlines()
+            ]
         lines.append("")
     if p.retries:
-        lines.append(f"retries ({p.attempts_per_call} attempts per call; "
-                     f"budget {p.retry_budget:.0%} of calls): attempts one request can cause")
+        lines.append(
+            f"retries ({p.attempts_per_call} attempts per call; "
+            f"budget {p.retry_budget:.0%} of calls): attempts one request can cause"
+        )
         for a in p.retries:
             depth = "cycle" if a.depth is None else f"depth {a.depth}"
-            lines.append(f"  {terminal(a.service):<24} {depth:<8} every hop {a.every_hop:g}, "
-                         f"one layer {a.one_layer:g}, budgeted {a.budgeted:.2f}")
+            lines.append(
+                f"  {terminal(a.service):<24} {depth:<8} every hop {a.every_hop:g}, "
+                f"one layer {a.one_layer:g}, budgeted {a.budgeted:.2f}"
+            )
     return "\n".join(lines).rstrip() + "\n"
 
 
 def render_markdown(p: Prediction) -> str:
-    lines = ["## Predicted behaviour", "",
-             f"Predicted by `distadvisor simulate` (latency profile `{p.profile}`, seed "
-             f"{p.seed}): {_summary(p)}.", "",
-             "| Kind of data | Design | Availability (reads / writes) | p99 read / write |"
-             " Consistent reads |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "## Predicted behaviour",
+        "",
+        f"Predicted by `distadvisor simulate` (latency profile `{p.profile}`, seed "
+        f"{p.seed}): {_summary(p)}.",
+        "",
+        "| Kind of data | Design | Availability (reads / writes) | p99 read / write |"
+        " Consistent reads |",
+        "|---|---|---|---|---|",
+    ]
     for e in p.entities:
         lines.append(
             f"| {markdown(e.name)} | {_design(e)} | {e.read_availability:.4%} / "
             f"{e.write_availability:.4%} | {e.read_ms.p99:.2f} / {e.write_ms.p99:.2f} ms | "
-            f"{_reads(e)} |")
+            f"{_reads(e)} |"
+        )
     if p.findings:
         lines += ["", "Findings:", ""]
-        lines += [f"- **{f.severity}** {markdown_code(f.rule)} ({markdown(f.path)}): "
-                  f"{markdown(f.text)}" for f in p.findings]
+        lines += [
+            f"- **{f.severity}** {markdown_code(f.rule)} ({markdown(f.path)}): {markdown(f.text)}"
+            for f in p.findings
+        ]
     worst = [a for a in p.retries if a.every_hop > 1]
     if worst:
-        lines += ["", f"Retries, with {p.attempts_per_call} attempts at every hop: "
-                  + ", ".join(f"{markdown(a.service)} up to {a.every_hop:g}" for a in worst)
-                  + "."]
+        lines += [
+            "",
+            f"Retries, with {p.attempts_per_call} attempts at every hop: "
+            + ", ".join(f"{markdown(a.service)} up to {a.every_hop:g}" for a in worst)
+            + ".",
+        ]
     return "\n".join(lines) + "\n"

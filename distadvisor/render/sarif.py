@@ -132,9 +132,7 @@ def render(report: Report, root: Path | None = None) -> str:
                 "level": LEVELS[finding.severity],
                 "message": {"text": escape.sarif(finding.text)},
                 "locations": [location(result.locate(finding), base)],
-                "partialFingerprints": {
-                    FINGERPRINT: fingerprint(finding.rule, uri, finding.path)
-                },
+                "partialFingerprints": {FINGERPRINT: fingerprint(finding.rule, uri, finding.path)},
             }
             if finding.rule in index:
                 item["ruleIndex"] = index[finding.rule]

@@ -68,8 +68,13 @@ def subject_name(req: Requirements | None, path: str) -> str:
     return str(getattr(items[key[1]], "name", ""))
 
 
-def _findings(console: Console, findings: Sequence[Finding], req: Requirements | None,
-              locate: Locator | None, detail: bool) -> None:
+def _findings(
+    console: Console,
+    findings: Sequence[Finding],
+    req: Requirements | None,
+    locate: Locator | None,
+    detail: bool,
+) -> None:
     """Each finding where it sits, then its rule's summary (or its full text in detail)."""
     for finding in findings:
         where = locate(finding) if locate else Location(path=finding.path)
@@ -159,8 +164,9 @@ def _patterns(console: Console, rec: Recommendation, detail: bool) -> None:
                 _indented(console, _reason(reason))
 
 
-def _entity_panels(console: Console, rec: Recommendation, req: Requirements | None,
-                   style: diagrams.Style) -> None:
+def _entity_panels(
+    console: Console, rec: Recommendation, req: Requirements | None, style: diagrams.Style
+) -> None:
     for entity in rec.entities:
         table = Table(show_header=False, box=None, padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
@@ -169,8 +175,11 @@ def _entity_panels(console: Console, rec: Recommendation, req: Requirements | No
         rules = {r.field: r.rule for r in entity.because}
         for field, value in entity.conclusions.items():
             shown = "\n".join(value) if field == "datastores" and value else show(field, value)
-            table.add_row(FIELD_LABELS.get(field, field), Text(terminal(shown)),
-                          Text(terminal(rules.get(field, ""))))
+            table.add_row(
+                FIELD_LABELS.get(field, field),
+                Text(terminal(shown)),
+                Text(terminal(rules.get(field, ""))),
+            )
         reasons = [Text("• ").append(_reason(r)) for r in entity.because]
         console.print(
             Panel(
@@ -186,9 +195,16 @@ def _entity_panels(console: Console, rec: Recommendation, req: Requirements | No
         _print_diagrams(console, [diagrams.cap_diagram(rec.entities, style)])
 
 
-def render(rec: Recommendation, console: Console, req: Requirements | None = None, *,
-           detail: bool = False, quiet: bool = False, fail_on: str = "error",
-           locate: Locator | None = None) -> None:
+def render(
+    rec: Recommendation,
+    console: Console,
+    req: Requirements | None = None,
+    *,
+    detail: bool = False,
+    quiet: bool = False,
+    fail_on: str = "error",
+    locate: Locator | None = None,
+) -> None:
     """The report. `locate` places findings in the file; with the requirements, the
     diagrams also show regions and sagas; `quiet` stops after the findings."""
     console.print(Text(terminal(verdict(rec, fail_on), one_line=True), style="bold"))
@@ -220,9 +236,11 @@ def render(rec: Recommendation, console: Console, req: Requirements | None = Non
         _patterns(console, rec, detail)
     if detail:
         console.print()
-        _print_diagrams(console, diagrams.saga_diagrams(rec, req, style)
-                        + diagrams.breaker_diagram(rec, style,
-                                                   default_options("circuit-breaker")))
+        _print_diagrams(
+            console,
+            diagrams.saga_diagrams(rec, req, style)
+            + diagrams.breaker_diagram(rec, style, default_options("circuit-breaker")),
+        )
     else:
         hint = "Reasons and diagrams: --detail; a rule's sources: distadvisor rules show ID"
         console.print(Text("\n" + hint, style="dim"))

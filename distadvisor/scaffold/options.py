@@ -58,33 +58,42 @@ def validate_name(name: str) -> str:
         f"(ASCII letters, digits, _; at most {MAX_NAME_LENGTH} characters)"
     )
     if not isinstance(name, str) or not ASCII_IDENTIFIER.match(name):
-        raise InputError.single("not a valid class name", where, expected=expected,
-                                found=repr(name))
+        raise InputError.single(
+            "not a valid class name", where, expected=expected, found=repr(name)
+        )
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
-        raise InputError.single("a Python keyword cannot be a class name", where,
-                                expected=expected, found=repr(name))
+        raise InputError.single(
+            "a Python keyword cannot be a class name", where, expected=expected, found=repr(name)
+        )
     if hasattr(builtins, name):
-        raise InputError.single("would shadow a Python builtin", where, expected=expected,
-                                found=repr(name))
+        raise InputError.single(
+            "would shadow a Python builtin", where, expected=expected, found=repr(name)
+        )
     if len(name) > MAX_NAME_LENGTH:
-        raise InputError.single("class name too long", where, expected=expected,
-                                found=f"{len(name)} characters")
+        raise InputError.single(
+            "class name too long", where, expected=expected, found=f"{len(name)} characters"
+        )
     module = snake_case(name)
     if keyword.iskeyword(module) or module in sys.stdlib_module_names or module == "test":
         raise InputError.single(
             f"its module name {module!r} is a Python keyword or standard-library module",
-            where, expected="a name whose snake_case form is free", found=repr(name),
+            where,
+            expected="a name whose snake_case form is free",
+            found=repr(name),
         )
     if _importable(module):
         raise InputError.single(
             f"its module {module}.py would shadow the installed module {module!r}",
-            where, expected="a name whose snake_case form no installed package uses",
+            where,
+            expected="a name whose snake_case form no installed package uses",
             found=repr(name),
         )
     if module.startswith("test"):
         raise InputError.single(
             f"its module {module}.py would be collected by pytest as a test file",
-            where, expected="a name not starting with Test", found=repr(name),
+            where,
+            expected="a name not starting with Test",
+            found=repr(name),
         )
     return name
 
@@ -107,6 +116,7 @@ def snake_case(name: str) -> str:
 
 def coerce(option: OptionSpec, value: object, where: Location) -> object:
     """`value` (CLI string or YAML value) as the option's Python value, or InputError."""
+
     def bad(message: str, expected: str) -> InputError:
         return InputError.single(message, where, expected=expected, found=describe(value))
 
@@ -140,8 +150,11 @@ def coerce(option: OptionSpec, value: object, where: Location) -> object:
         if isinstance(value, str) and value in option.choices:
             return value
         raise InputError.single(
-            "not one of the choices", where, expected="one of " + ", ".join(option.choices),
-            found=describe(value), hint=suggest(str(value), option.choices),
+            "not one of the choices",
+            where,
+            expected="one of " + ", ".join(option.choices),
+            found=describe(value),
+            hint=suggest(str(value), option.choices),
         )
     return _coerce_names(option, value, where)
 
@@ -151,15 +164,17 @@ def _coerce_names(option: OptionSpec, value: object, where: Location) -> tuple[s
     exceptions = option.type == "exceptions"
     expected = (
         "comma-separated names of builtin exception classes, e.g. ValueError,KeyError"
-        if exceptions else "comma-separated Python identifiers, e.g. reserve,charge,ship"
+        if exceptions
+        else "comma-separated Python identifiers, e.g. reserve,charge,ship"
     )
     if isinstance(value, str):
         items = [item.strip() for item in value.split(",")] if value.strip() else []
     elif isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
         items = [item.strip() for item in value]
     else:
-        raise InputError.single("not a list of names", where, expected=expected,
-                                found=describe(value))
+        raise InputError.single(
+            "not a list of names", where, expected=expected, found=describe(value)
+        )
     problems: list[Problem] = []
     seen: set[str] = set()
     for item in items:
@@ -168,13 +183,21 @@ def _coerce_names(option: OptionSpec, value: object, where: Location) -> tuple[s
         elif not ASCII_IDENTIFIER.match(item) or keyword.iskeyword(item):
             problems.append(Problem("not a valid name", where, expected, repr(item)))
         elif exceptions and not _is_builtin_exception(item):
-            problems.append(Problem("not a builtin exception class", where, expected, repr(item),
-                                    suggest(item, _builtin_exception_names())))
+            problems.append(
+                Problem(
+                    "not a builtin exception class",
+                    where,
+                    expected,
+                    repr(item),
+                    suggest(item, _builtin_exception_names()),
+                )
+            )
         seen.add(item)
     least = max(option.min_items, 1 if option.required else 0)
     if len(items) < least:
-        problems.append(Problem(f"needs at least {least} name(s)", where, expected,
-                                describe(value)))
+        problems.append(
+            Problem(f"needs at least {least} name(s)", where, expected, describe(value))
+        )
     if problems:
         raise InputError(problems)
     return tuple(items)
@@ -207,14 +230,16 @@ def _read_int(text: str) -> int | None:
         return None
 
 
-def _check_range(option: OptionSpec, number: int | float, raw: object,
-                 where: Location) -> int | float:
+def _check_range(
+    option: OptionSpec, number: int | float, raw: object, where: Location
+) -> int | float:
     if (option.min is not None and number < option.min) or (
         option.max is not None and number > option.max
     ):
         kind = "an integer" if option.type == "int" else "a number"
-        raise InputError.single("out of range", where,
-                                expected=f"{kind}{_range_text(option)}", found=describe(raw))
+        raise InputError.single(
+            "out of range", where, expected=f"{kind}{_range_text(option)}", found=describe(raw)
+        )
     return number
 
 
@@ -228,8 +253,7 @@ def _range_text(option: OptionSpec) -> str:
     return ""
 
 
-def suggest(word: str, candidates: Iterable[str], *, prefix: str = "",
-            kebab: bool = False) -> str:
+def suggest(word: str, candidates: Iterable[str], *, prefix: str = "", kebab: bool = False) -> str:
     """A problem's hint: `did you mean ...?` naming the closest candidate, or ""."""
     import difflib  # only a mistake pays for it
 

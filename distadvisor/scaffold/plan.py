@@ -120,8 +120,12 @@ def _bound_options(
         return resolve_options(spec, raw)
     except InputError as error:  # name the requirements, not an option never typed
         raise InputError(
-            [p._replace(location=Location(path=where), message=f"for {spec.pattern}: {p.message}")
-             for p in error.problems]
+            [
+                p._replace(
+                    location=Location(path=where), message=f"for {spec.pattern}: {p.message}"
+                )
+                for p in error.problems
+            ]
         ) from None
 
 
@@ -153,16 +157,22 @@ def plan(
             raise InputError.single(
                 f"{planned[class_name].because} and {advice.pattern} for {advice.subject}"
                 f" would both be scaffolded as {class_name}",
-                Location(path=advice.path), hint="rename one of them",
+                Location(path=advice.path),
+                hint="rename one of them",
             )
         try:
             validate_name(class_name)
         except InputError as error:
-            raise InputError([p._replace(location=Location(path=advice.path or "system"))
-                              for p in error.problems]) from None
+            raise InputError(
+                [
+                    p._replace(location=Location(path=advice.path or "system"))
+                    for p in error.problems
+                ]
+            ) from None
         options = _bound_options(spec, subject, advice.path or rec.system, req)
-        planned[class_name] = Planned(spec, class_name, options, f"{advice.pattern} for "
-                                      f"{advice.subject}")
+        planned[class_name] = Planned(
+            spec, class_name, options, f"{advice.pattern} for {advice.subject}"
+        )
     return list(planned.values())
 
 
@@ -181,7 +191,8 @@ def write(planned: list[Planned], out: Path, *, force: bool, dry_run: bool) -> l
         for name, content in rendered.items():
             if name in files:
                 raise InputError.single(
-                    f"two scaffolds would write {name}", Location(str(out / name)),
+                    f"two scaffolds would write {name}",
+                    Location(str(out / name)),
                     hint="rename a subject so their class names differ",
                 )
             files[name] = content

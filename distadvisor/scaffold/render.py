@@ -64,8 +64,9 @@ def option_argument(option: OptionSpec, value: object) -> list[str]:
     return [option.flag, repr(value) if isinstance(value, float) else str(value)]
 
 
-def build_command(spec: PatternSpec, class_name: str, options: Mapping[str, object], *,
-                  is_async: bool = False) -> str:
+def build_command(
+    spec: PatternSpec, class_name: str, options: Mapping[str, object], *, is_async: bool = False
+) -> str:
     """Comment lines holding the command that made a scaffold.
 
     The command is wrapped with shell line continuations to stay within ruff's
@@ -76,7 +77,9 @@ def build_command(spec: PatternSpec, class_name: str, options: Mapping[str, obje
     import shlex
 
     chunks = [
-        ["distadvisor", "scaffold", spec.pattern], ["--name", class_name], ["--out", "."],
+        ["distadvisor", "scaffold", spec.pattern],
+        ["--name", class_name],
+        ["--out", "."],
         ["--force"],
     ]
     if is_async:
@@ -131,8 +134,14 @@ def file_header(command: str, owner: str, user_files: frozenset[str]) -> str:
     )
 
 
-def render(spec: PatternSpec, class_name: str, options: Mapping[str, object], *,
-           is_async: bool = False, package: bool = False) -> dict[str, str]:
+def render(
+    spec: PatternSpec,
+    class_name: str,
+    options: Mapping[str, object],
+    *,
+    is_async: bool = False,
+    package: bool = False,
+) -> dict[str, str]:
     """The files of `spec` rendered for `class_name`: target file name -> content.
 
     Templates get the pattern's diagram drawn by `diagrams.scaffolds`, the one place
@@ -146,8 +155,11 @@ def render(spec: PatternSpec, class_name: str, options: Mapping[str, object], *,
 
     class_name = validate_name(class_name)
     if is_async and not spec.supports_async:
-        raise InputError.single(f"{spec.pattern} has no async variant", Location(path="--async"),
-                                expected="no --async for this pattern")
+        raise InputError.single(
+            f"{spec.pattern} has no async variant",
+            Location(path="--async"),
+            expected="no --async for this pattern",
+        )
     missing = [option.name for option in spec.options if option.name not in options]
     if missing or set(options) - {option.name for option in spec.options}:
         raise ValueError(f"render() needs resolve_options() output, got {sorted(options)}")
@@ -201,5 +213,7 @@ def _check_name_is_free(source: str, class_name: str, spec: PatternSpec, target:
     if bound.count(class_name) > 1:
         raise InputError.single(
             f"clashes with a name the {spec.pattern} scaffold already uses in {target}",
-            Location(path="--name"), expected="another class name", found=repr(class_name),
+            Location(path="--name"),
+            expected="another class name",
+            found=repr(class_name),
         )

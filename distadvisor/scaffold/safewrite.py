@@ -26,8 +26,9 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
-def write_files(files: Mapping[str, str], out: Path, *, force: bool = False,
-                dry_run: bool = False) -> list[Path]:
+def write_files(
+    files: Mapping[str, str], out: Path, *, force: bool = False, dry_run: bool = False
+) -> list[Path]:
     """Write `files` (name -> content) into `out`, each atomically; return the paths.
 
     Everything is checked before the first byte is written: `out` must be a
@@ -35,8 +36,15 @@ def write_files(files: Mapping[str, str], out: Path, *, force: bool = False,
     `out`), and no file may already exist unless `force`. The paths returned are in
     the real folder written to when `out` goes through a symbolic link.
     """
-    bad = [Problem("refusing to write outside the output directory", Location(name),
-                   expected="a plain file name") for name in files if not is_plain_file_name(name)]
+    bad = [
+        Problem(
+            "refusing to write outside the output directory",
+            Location(name),
+            expected="a plain file name",
+        )
+        for name in files
+        if not is_plain_file_name(name)
+    ]
     if bad:
         raise InputError(bad)
     _check_folder(out)
@@ -65,14 +73,18 @@ def write_files(files: Mapping[str, str], out: Path, *, force: bool = False,
 
 def _check_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
-        raise InputError.single("not a directory", Location(str(out), path="--out"),
-                                expected="an existing directory or a path that can be created",
-                                found="a file")
+        raise InputError.single(
+            "not a directory",
+            Location(str(out), path="--out"),
+            expected="an existing directory or a path that can be created",
+            found="a file",
+        )
     if not out.exists():
         ancestor = next(p for p in out.absolute().parents if p.exists())
         if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
             raise InputError.single(
-                "cannot create the output directory", Location(str(out), path="--out"),
+                "cannot create the output directory",
+                Location(str(out), path="--out"),
                 expected="a path that can be created",
                 found=f"{ancestor} is not a writable directory",
             )
@@ -97,8 +109,11 @@ def _real_path(out: Path, descriptor: int | None) -> Path:
     except OSError:
         same = False
     if not same:
-        raise InputError.single("the output folder changed while being written to",
-                                Location(str(out), path="--out"), hint="nothing was written")
+        raise InputError.single(
+            "the output folder changed while being written to",
+            Location(str(out), path="--out"),
+            hint="nothing was written",
+        )
     return Path(real)
 
 
@@ -163,8 +178,7 @@ def _opened(out: Path, *, create: bool) -> Iterator[_Folder]:
             os.close(descriptor)
 
 
-def _check_targets(folder: _Folder, shown: Path, files: Mapping[str, str],
-                   force: bool) -> None:
+def _check_targets(folder: _Folder, shown: Path, files: Mapping[str, str], force: bool) -> None:
     problems: list[Problem] = []
     for name in files:
         try:
@@ -174,12 +188,20 @@ def _check_targets(folder: _Folder, shown: Path, files: Mapping[str, str],
         except OSError as exc:
             raise _cannot_write(exc, shown / name) from exc
         if stat.S_ISDIR(mode):
-            problems.append(Problem("a directory is in the way", Location(str(shown / name)),
-                                    expected="a file path"))
+            problems.append(
+                Problem(
+                    "a directory is in the way", Location(str(shown / name)), expected="a file path"
+                )
+            )
         elif not stat.S_ISREG(mode):
             # Replacing would swap a device, FIFO or link for a plain file.
-            problems.append(Problem("not a regular file", Location(str(shown / name)),
-                                    expected="a plain file or a new path"))
+            problems.append(
+                Problem(
+                    "not a regular file",
+                    Location(str(shown / name)),
+                    expected="a plain file or a new path",
+                )
+            )
         elif not force:
             problems.append(_exists(shown / name))
     if problems:
@@ -286,11 +308,17 @@ def _exists(path: Path) -> Problem:
 
 
 def _cannot_write(exc: OSError, path: Path) -> InputError:
-    return InputError.single(f"cannot write: {exc.strerror or exc}", Location(str(path)),
-                             expected="a writable path")
+    return InputError.single(
+        f"cannot write: {exc.strerror or exc}", Location(str(path)), expected="a writable path"
+    )
 
 
 def is_plain_file_name(name: str) -> bool:
     """Whether `name` names a visible file directly inside a folder (no path parts)."""
-    return bool(name) and name not in (".", "..") and Path(name).name == name and "\\" not in name \
+    return (
+        bool(name)
+        and name not in (".", "..")
+        and Path(name).name == name
+        and "\\" not in name
         and not name.startswith(".")
+    )

@@ -85,9 +85,11 @@ class PatternSpec(NamedTuple):
 
     def user_files(self, module: str) -> frozenset[str]:
         """The file names the user owns for `module`: created once, never rewritten."""
-        return frozenset(entry.target.replace("{module}", module)
-                         for entry in self.files if entry.owner == "user")
-
+        return frozenset(
+            entry.target.replace("{module}", module)
+            for entry in self.files
+            if entry.owner == "user"
+        )
 
 
 def load_patterns(templates: Path | None = None) -> dict[str, PatternSpec]:
@@ -108,9 +110,7 @@ def load_patterns(templates: Path | None = None) -> dict[str, PatternSpec]:
             continue
         spec_file = folder / "pattern.yaml"
         if not spec_file.is_file():
-            problems.append(
-                Problem("pattern folder has no pattern.yaml", Location(str(folder)))
-            )
+            problems.append(Problem("pattern folder has no pattern.yaml", Location(str(folder))))
             continue
         try:
             data = parsecache.load(spec_file).data
@@ -156,7 +156,9 @@ class _Fields:
         for key in data:
             if key not in keys:
                 self.fail(
-                    str(key), "unknown field", expected="one of " + ", ".join(keys),
+                    str(key),
+                    "unknown field",
+                    expected="one of " + ", ".join(keys),
                     hint=suggest(str(key), keys),
                 )
 
@@ -164,8 +166,9 @@ class _Fields:
         path = f"{self.path}.{key}" if self.path and key else self.path or key
         return Location(str(self.file), path=path)
 
-    def fail(self, key: str, message: str, *, expected: str = "", found: str = "",
-             hint: str = "") -> None:
+    def fail(
+        self, key: str, message: str, *, expected: str = "", found: str = "", hint: str = ""
+    ) -> None:
         self.problems.append(Problem(message, self.where(key), expected, found, hint))
 
     def text(self, key: str, *, required: bool = True) -> str:
@@ -173,8 +176,9 @@ class _Fields:
         if value is None and not required:
             return ""
         if not isinstance(value, str) or not value.strip():
-            self.fail(key, "missing or not text", expected="a non-empty string",
-                      found=describe(value))
+            self.fail(
+                key, "missing or not text", expected="a non-empty string", found=describe(value)
+            )
             return ""
         return value.strip()
 
@@ -214,11 +218,15 @@ def resolve_options(spec: PatternSpec, raw: Mapping[str, object]) -> dict[str, o
     for key, value in raw.items():
         name = str(key).replace("-", "_").lstrip("_")
         if name not in known:
-            problems.append(Problem(
-                f"unknown option for {spec.pattern}", Location(path=str(key)),
-                expected="one of " + (", ".join(o.flag for o in spec.options) or "none"),
-                found=repr(key), hint=suggest(name, sorted(known), prefix="--", kebab=True),
-            ))
+            problems.append(
+                Problem(
+                    f"unknown option for {spec.pattern}",
+                    Location(path=str(key)),
+                    expected="one of " + (", ".join(o.flag for o in spec.options) or "none"),
+                    found=repr(key),
+                    hint=suggest(name, sorted(known), prefix="--", kebab=True),
+                )
+            )
             continue
         given[name] = value
     resolved: dict[str, object] = {}
@@ -248,21 +256,36 @@ def _parse_pattern(data: object, file: Path) -> PatternSpec:
     fields = _Fields(data, file, "", _PATTERN_KEYS)
     name = fields.text("pattern")
     if name and not _PATTERN_NAME.match(name):
-        fields.fail("pattern", "invalid pattern name", expected="kebab-case like circuit-breaker",
-                    found=repr(name))
+        fields.fail(
+            "pattern",
+            "invalid pattern name",
+            expected="kebab-case like circuit-breaker",
+            found=repr(name),
+        )
     if name in RESERVED_PATTERN_NAMES:
-        fields.fail("pattern", "the name of a scaffold subcommand",
-                    expected="none of " + ", ".join(sorted(RESERVED_PATTERN_NAMES)),
-                    found=repr(name))
+        fields.fail(
+            "pattern",
+            "the name of a scaffold subcommand",
+            expected="none of " + ", ".join(sorted(RESERVED_PATTERN_NAMES)),
+            found=repr(name),
+        )
     if name and name != file.parent.name:
-        fields.fail("pattern", "does not match its folder name", expected=repr(file.parent.name),
-                    found=repr(name))
+        fields.fail(
+            "pattern",
+            "does not match its folder name",
+            expected=repr(file.parent.name),
+            found=repr(name),
+        )
     summary = fields.text("summary")
     implements = fields.names("implements")
     for pattern in implements:
         if pattern not in PATTERNS:
-            fields.fail("implements", "not a pattern the advisor recommends",
-                        expected="names from: " + ", ".join(PATTERNS), found=repr(pattern))
+            fields.fail(
+                "implements",
+                "not a pattern the advisor recommends",
+                expected="names from: " + ", ".join(PATTERNS),
+                found=repr(pattern),
+            )
     supports_async = fields.flag("async")
 
     options: list[OptionSpec] = []
@@ -287,27 +310,35 @@ def _parse_pattern(data: object, file: Path) -> PatternSpec:
         entry = _Fields(raw, file, f"files[{index}]", _FILE_KEYS)
         template, target = entry.text("template"), entry.text("target")
         if template and not (file.parent / template).is_file():
-            entry.fail("template", "template file not found", expected=f"a file in {file.parent}",
-                       found=repr(template))
+            entry.fail(
+                "template",
+                "template file not found",
+                expected=f"a file in {file.parent}",
+                found=repr(template),
+            )
         if target and not is_plain_file_name(target.replace("{module}", "module")):
-            entry.fail("target", "must be a plain file name, optionally using {module}",
-                       found=repr(target))
+            entry.fail(
+                "target", "must be a plain file name, optionally using {module}", found=repr(target)
+            )
         owner = entry.data.get("owner", "tool")
         if owner not in FILE_OWNERS:
             entry.fail("owner", "unknown owner", expected="tool | user", found=repr(owner))
         fields.problems.extend(entry.problems)
         files.append(FileSpec(template, target, str(owner)))
 
-    advise = _parse_advise(fields.data.get("advise", {}), file, {o.name for o in options},
-                           fields.problems)
+    advise = _parse_advise(
+        fields.data.get("advise", {}), file, {o.name for o in options}, fields.problems
+    )
     if fields.problems:
         raise InputError(fields.problems)
-    return PatternSpec(name, summary, implements, supports_async, tuple(options), tuple(files),
-                       file.parent, advise)
+    return PatternSpec(
+        name, summary, implements, supports_async, tuple(options), tuple(files), file.parent, advise
+    )
 
 
-def _parse_advise(raw: object, file: Path, option_names: set[str],
-                  problems: list[Problem]) -> AdviseSpec:
+def _parse_advise(
+    raw: object, file: Path, option_names: set[str], problems: list[Problem]
+) -> AdviseSpec:
     fields = _Fields(raw, file, "advise", _ADVISE_KEYS)
     per = fields.data.get("per", "system")
     if per not in ("subject", "system"):
@@ -324,8 +355,11 @@ def _parse_advise(raw: object, file: Path, option_names: set[str],
         bound = {}
     for option in bound:
         if option not in option_names:
-            fields.fail("options", f"unknown option {option!r}",
-                        expected="one of " + ", ".join(sorted(option_names)))
+            fields.fail(
+                "options",
+                f"unknown option {option!r}",
+                expected="one of " + ", ".join(sorted(option_names)),
+            )
     problems.extend(fields.problems)
     return AdviseSpec(str(per), suffix, tuple(bound.items()))
 
@@ -335,16 +369,28 @@ def _parse_option(raw: object, file: Path, path: str, problems: list[Problem]) -
     name = fields.text("name")
     valid = ASCII_IDENTIFIER.match(name) and not keyword.iskeyword(name)
     if name and (not valid or name != name.lower()):
-        fields.fail("name", "invalid option name", expected="a lower-case Python identifier",
-                    found=repr(name))
+        fields.fail(
+            "name",
+            "invalid option name",
+            expected="a lower-case Python identifier",
+            found=repr(name),
+        )
     elif name in RESERVED_OPTION_NAMES:
-        fields.fail("name", "option name is taken by the scaffold command itself",
-                    expected="none of " + ", ".join(sorted(RESERVED_OPTION_NAMES)),
-                    found=repr(name))
+        fields.fail(
+            "name",
+            "option name is taken by the scaffold command itself",
+            expected="none of " + ", ".join(sorted(RESERVED_OPTION_NAMES)),
+            found=repr(name),
+        )
     kind = fields.text("type")
     if kind and kind not in OPTION_TYPES:
-        fields.fail("type", "unknown option type", expected="one of " + ", ".join(OPTION_TYPES),
-                    found=repr(kind), hint=suggest(kind, OPTION_TYPES))
+        fields.fail(
+            "type",
+            "unknown option type",
+            expected="one of " + ", ".join(OPTION_TYPES),
+            found=repr(kind),
+            hint=suggest(kind, OPTION_TYPES),
+        )
     help_text = fields.text("help")
     low, high = fields.number("min"), fields.number("max")
     choices = fields.names("choices")
@@ -368,6 +414,5 @@ def _parse_option(raw: object, file: Path, path: str, problems: list[Problem]) -
         except InputError as exc:
             problems.extend(exc.problems)
             return None
-        option = OptionSpec(name, kind, default, help_text, low, high, choices, required,
-                            min_items)
+        option = OptionSpec(name, kind, default, help_text, low, high, choices, required, min_items)
     return option

@@ -89,16 +89,21 @@ def load_latency(path: Path | None = None) -> Latency:
     profiles: dict[str, Profile] = {}
     for name, raw in read.mapping(doc.data, "profiles", ()).items():
         where = ("profiles", name)
-        legs = [_mixture(read, raw.get(leg) if isinstance(raw, dict) else None, (*where, leg))
-                for leg in ("write_send", "write_ack", "read_send", "read_ack")]
+        legs = [
+            _mixture(read, raw.get(leg) if isinstance(raw, dict) else None, (*where, leg))
+            for leg in ("write_send", "write_ack", "read_send", "read_ack")
+        ]
         description = raw.get("description", "") if isinstance(raw, dict) else ""
         profiles[str(name)] = Profile(str(name), str(description), *legs)
     named = typing.get_args(LatencyProfile)  # what a requirements file may choose
     if sorted(profiles) != sorted(named):
         read.problems.append(
-            Problem("profiles differ from those a requirements file may name",
-                    doc.locate(("profiles",)), expected=", ".join(named),
-                    found=", ".join(profiles))
+            Problem(
+                "profiles differ from those a requirements file may name",
+                doc.locate(("profiles",)),
+                expected=", ".join(named),
+                found=", ".join(profiles),
+            )
         )
     default = doc.data.get("default_profile") if isinstance(doc.data, dict) else None
     if default not in profiles:

@@ -30,8 +30,10 @@ def cheapest_quorum(
     """The (n, w, r) with the fewest replicas waited for (w + r, then r) whose reads are
     consistent `bound_ms` after commit for `share` of reads, as a leaderless quorum over
     the same places; w + r > n always is."""
-    options = sorted(((w, r) for w in range(1, n + 1) for r in range(1, n + 1)),
-                     key=lambda wr: (wr[0] + wr[1], wr[1]))
+    options = sorted(
+        ((w, r) for w in range(1, n + 1) for r in range(1, n + 1)),
+        key=lambda wr: (wr[0] + wr[1], wr[1]),
+    )
     for w, r in options:
         if w + r > n:
             return n, w, r

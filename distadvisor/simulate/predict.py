@@ -91,7 +91,11 @@ def _remote_ack(
 
 
 def _distance(
-    n: int, regions: int, req: Requirements, network: NetworkTable, latency: Latency,
+    n: int,
+    regions: int,
+    req: Requirements,
+    network: NetworkTable,
+    latency: Latency,
     failures: Failures,
 ) -> tuple[tuple[float, ...], ...]:
     """One-way delay between the places of every two replicas (see Design)."""
@@ -162,9 +166,7 @@ def predict(
     latency, failures = load_latency(), load_failures()
     visible_share = ruleset.figures.value("visible_share")
     network = load_network(rules_dir() / "data" / "network.yaml")
-    chosen = latency.profiles[
-        profile or req.deployment.latency_profile or latency.default_profile
-    ]
+    chosen = latency.profiles[profile or req.deployment.latency_profile or latency.default_profile]
     entities = {e.name: e for e in req.data}
     out = []
     for index, advice in enumerate(rec.entities):
@@ -175,19 +177,28 @@ def predict(
         regions = _regions(scheme, n, req)
         remote = _remote_ack(advice, scheme, n, regions, failures)
         design = Design(
-            n, w, r, _distance(n, regions, req, network, latency, failures),
-            leader=scheme not in ("leaderless", "multi-leader"), reads=reads,
-            readers_everywhere=True, remote_ack=remote,
+            n,
+            w,
+            r,
+            _distance(n, regions, req, network, latency, failures),
+            leader=scheme not in ("leaderless", "multi-leader"),
+            reads=reads,
+            readers_everywhere=True,
+            remote_ack=remote,
         )
         # One stream per kind of data: adding one never changes another's figures.
         samples = _run(design, chosen, trials, random.Random(f"{seed}:{index}:{advice.name}"))
         can_be_stale = reads == "nearest" or (reads == "fastest" and w + r <= n)
         staleness = _staleness(samples, entity.max_staleness_s) if can_be_stale else None
-        if staleness is not None and staleness.consistent_at_bound is not None \
-                and staleness.consistent_at_bound < visible_share:
+        if (
+            staleness is not None
+            and staleness.consistent_at_bound is not None
+            and staleness.consistent_at_bound < visible_share
+        ):
             bound_ms = (entity.max_staleness_s or 0) * 1000
-            staleness = staleness._replace(cheapest=cheapest_quorum(
-                n, design, chosen, bound_ms, visible_share, seed))
+            staleness = staleness._replace(
+                cheapest=cheapest_quorum(n, design, chosen, bound_ms, visible_share, seed)
+            )
         availability = avail.predict(scheme, n, w, r, regions, failures, remote_ack=bool(remote))
         out.append(
             EntityPrediction(
