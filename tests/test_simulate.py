@@ -18,14 +18,20 @@ from distadvisor.engine.availability import Failures, load_failures
 from distadvisor.simulate.amplification import amplification, depths
 from distadvisor.simulate.data import load_latency
 from distadvisor.simulate.predict import predict
-from distadvisor.simulate.wars import Design, quantile, simulate
+from distadvisor.simulate.wars import Design, Origin, quantile, simulate
 
 LATENCY = load_latency()
 SAME_PLACE = ((0.0, 0.0, 0.0),) * 3
 
 
+def beside_first(distance: tuple[tuple[float, ...], ...]) -> dict[str, tuple[Origin, ...]]:
+    """Users who write and read beside replica 0 only."""
+    first = (Origin(distance[0], 0),)
+    return {"readers": first, "writers": first}
+
+
 def t_visibility(profile: str, r: int, w: int, trials: int = 100_000) -> float:
-    design = Design(3, w, r, SAME_PLACE, leader=False, reads="fastest", readers_everywhere=False)
+    design = Design(3, w, r, SAME_PLACE, leader=False, reads="fastest", **beside_first(SAME_PLACE))
     samples = simulate(design, LATENCY.profiles[profile], trials, random.Random(2012))
     return quantile(samples.visible_after, 0.999)
 
@@ -50,13 +56,13 @@ def test_t_visibility_reproduces_the_pbs_paper(
 
 
 def test_intersecting_quorums_are_never_stale() -> None:
-    design = Design(3, 2, 2, SAME_PLACE, leader=False, reads="fastest", readers_everywhere=False)
+    design = Design(3, 2, 2, SAME_PLACE, leader=False, reads="fastest", **beside_first(SAME_PLACE))
     samples = simulate(design, LATENCY.profiles["ymmr"], 5_000, random.Random(1))
     assert samples.consistent_at(0.0) == 1.0
 
 
 def test_same_seed_same_figures_other_seed_other_draws() -> None:
-    design = Design(3, 1, 1, SAME_PLACE, leader=False, reads="fastest", readers_everywhere=False)
+    design = Design(3, 1, 1, SAME_PLACE, leader=False, reads="fastest", **beside_first(SAME_PLACE))
     profile = LATENCY.profiles["lnkd-disk"]
     first = simulate(design, profile, 2_000, random.Random(7))
     assert simulate(design, profile, 2_000, random.Random(7)) == first
@@ -185,7 +191,7 @@ def test_a_write_that_must_reach_the_other_region_waits_for_it(advise: Any) -> N
 def test_a_named_remote_standby_bounds_the_commit_from_below() -> None:
     far = 30.0
     distance = ((0.0, far, 0.0), (far, 0.0, far), (0.0, far, 0.0))
-    local = Design(3, 2, 1, distance, leader=True, reads="leader", readers_everywhere=False)
+    local = Design(3, 2, 1, distance, leader=True, reads="leader", **beside_first(distance))
     remote = local._replace(remote_ack=(1,))
     profile = LATENCY.profiles["lnkd-ssd"]
     fast = simulate(local, profile, 2_000, random.Random(5))

@@ -36,3 +36,13 @@ def spread(
     for i, node in enumerate(nodes):
         groups[allowed[i % len(allowed)]].append(node)
     return groups
+
+
+def placed(
+    nodes: Sequence[str], regions: Sequence[str], where: Sequence[int]
+) -> dict[str, list[str]]:
+    """Region -> its nodes, node i in region `where[i]` (engine/placement.py)."""
+    groups: dict[str, list[str]] = {region: [] for region in regions}
+    for node, region in zip(nodes, where, strict=True):
+        groups[regions[region]].append(node)
+    return groups

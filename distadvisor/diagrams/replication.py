@@ -1,6 +1,8 @@
 """Replication topology of one kind of data: its nodes by region, their roles, n/w/r.
 
-Nodes are `<entity>-1`..`<entity>-n` (n from the recommended quorum), spread over the
+Nodes are `<entity>-1`..`<entity>-n` (n from the recommended quorum), placed where
+the advice places them (engine/placement.py: the home region's zones for a quorum kept
+there, with an asynchronous follower in each other region), else spread over the
 regions in turn. W marks the first w nodes and R the last r: one possible write
 quorum and read quorum, so the picture shows whether they must overlap. Where a
 leader acknowledges only what a quorum holds, R marks the leader: reads that must be
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..engine.placement import Placement
 from . import canvas, cluster
 
 # A node line inside a region box is "● name  role           W R".
@@ -104,10 +107,12 @@ def draw(
     regions: int | Sequence[str] = 1,
     residency: Sequence[str] = (),
     conflicts: str = "none",
+    placement: Placement | None = None,
     width: int = canvas.DEFAULT_WIDTH,
     ascii: bool = False,
 ) -> str:
-    """The topology of `entity` as recommended: nodes, roles, regions, quorums."""
+    """The topology of `entity` as recommended: nodes, roles, regions, quorums;
+    `placement` (over the same regions) says where each node sits."""
     cs = canvas.charset(ascii)
     n, w, r = quorum["n"], quorum["w"], quorum["r"]
     region_list = cluster.region_names(regions)
@@ -116,18 +121,26 @@ def draw(
     limit = width - _NODE_LINE_EXTRA - _BOX_EXTRA - suffix
     short_entity = canvas.abbreviate([entity], limit, cs)
     regions_shown = canvas.abbreviate(region_list, width - _BOX_EXTRA - 2, cs)
-    nodes = cluster.node_names(entity, n)
-    shown = dict(zip(nodes, cluster.node_names(short_entity.shown[entity], n), strict=True))
-    groups = cluster.spread(nodes, region_list, residency)
-    roles = _roles(replication, nodes, groups)
+    followers = len(placement.followers) if placement and region_list else 0
+    every = cluster.node_names(entity, n + followers)
+    nodes = every[:n]
+    shown = dict(
+        zip(every, cluster.node_names(short_entity.shown[entity], n + followers), strict=True)
+    )
+    if placement and region_list:
+        groups = cluster.placed(every, region_list, placement.voters + placement.followers)
+    else:
+        groups = cluster.spread(nodes, region_list, residency)
+    roles = _roles(replication, nodes, groups) | dict.fromkeys(every[n:], "async")
     name_width = canvas.width_of(shown.values())
     lines_by_region = []
     for members in groups.values():
         lines = []
         for node in members:
-            i = nodes.index(node)
-            mark = cs.hollow if roles[node] in ("follower", "replica", "middle") else cs.filled
-            reads = i < r if replication in _LEADER_READS else i >= n - r
+            i = every.index(node)
+            hollow = ("follower", "replica", "middle", "async")
+            mark = cs.hollow if roles[node] in hollow else cs.filled
+            reads = i < r if replication in _LEADER_READS else n - r <= i < n
             quorums = ("W" if i < w else " ") + " " + ("R" if reads else " ")
             lines.append(
                 f"{mark} {shown[node].ljust(name_width)}  "
@@ -144,5 +157,11 @@ def draw(
     out += ["", *canvas.flow(boxes, width), ""]
     out += canvas.wrap(_flow(replication, list(shown.values()), roles, conflicts, cs), width)
     out += canvas.wrap(_quorum_text(n, w, r, replication, cs), width)
+    if followers:
+        out += canvas.wrap(
+            "async: a follower in each other region gets the changes later, serves reads "
+            "that may be stale and is promoted if the quorum's region is lost.",
+            width,
+        )
     out += short_entity.lines(width) + regions_shown.lines(width)
     return canvas.finish(out, width)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from ..engine import placement
 from ..errors import InputError, Location, did_you_mean
 from ..model.requirements import Entity, Requirements
 from ..recommendation import EntityAdvice, Recommendation
@@ -69,6 +70,9 @@ def entity_diagrams(
                     regions=regions,
                     residency=residency,
                     conflicts=c["conflict_resolution"],
+                    placement=placement.of_advice(advice, entity, req.deployment)
+                    if req and entity
+                    else None,
                     width=style.width,
                     ascii=style.ascii,
                 ),

@@ -86,7 +86,7 @@ def _subject_facts(
             s.scope,
             s.name,
             s.path,
-            s.facts | {f"entity.{k}": v for k, v in entities[s.name].conclusions.items()},
+            s.facts | factlib.concluded(req, req.data[s.facts["entity.index"]], entities[s.name]),
         )
         for s in subjects
     ]

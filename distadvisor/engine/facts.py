@@ -28,6 +28,8 @@ from ..model.requirements import (
     field_types,
 )
 from ..model.vocabulary import REPLICATION
+from ..recommendation import EntityAdvice
+from . import placement
 from .conditions import BOOL, LIST, NUMBER, STRING, Type
 from .slots import ENTITY_SLOTS, QUORUM
 
@@ -107,7 +109,7 @@ PREDICTED_TYPES: dict[str, dict[str, Type]] = {
         "prediction.w": NUMBER,
         "prediction.r": NUMBER,
         "prediction.regions": NUMBER,
-        "prediction.reads": Type("string", ("leader", "nearest", "fastest")),
+        "prediction.reads": Type("string", ("leader", "nearest", "follower", "session", "fastest")),
         "prediction.trials": NUMBER,
         # Null where every read sees every acknowledged write.
         "prediction.consistent_at_commit": _NULLABLE,
@@ -143,6 +145,12 @@ class Predicted(NamedTuple):
 
     def of(self, scope: str) -> dict[str, dict[str, Any]]:
         return {"entity": self.entities, "service": self.services}.get(scope, {})
+
+
+# Where the advice places the replicas (engine/placement.py): the regions the write
+# quorum spans, and whether every write waits for another region. They follow from
+# the conclusions, so only pattern and finding rules read them.
+PLACEMENT_FACTS = ("entity.quorum_regions", "entity.remote_ack")
 
 
 def reads_predictions(facts: set[str]) -> bool:
@@ -187,6 +195,11 @@ def schema_for(scope: str) -> dict[str, Type]:
         schema["entity.region_loss_safe"] = BOOL
         # A transaction partner holds money, unique claims or never-stale data.
         schema["entity.partner_linearizable"] = BOOL
+        # Where the advice places the replicas (engine/placement.py): the regions the
+        # write quorum spans, and whether every write waits for another region.
+        schema |= dict.fromkeys(PLACEMENT_FACTS[:1], NUMBER) | dict.fromkeys(
+            PLACEMENT_FACTS[1:], BOOL
+        )
         schema |= PREDICTED_TYPES["entity"]
     elif scope == "service":
         schema |= _section_types("service", Service)
@@ -317,6 +330,18 @@ def _region_loss_safe(req: Requirements, entity: Entity) -> bool:
     if availability.rpo_s is None:
         return entity.money or entity.unique_claims
     return availability.rpo_s == 0
+
+
+def concluded(req: Requirements, entity: Entity, advice: EntityAdvice) -> dict[str, Any]:
+    """What was concluded for a kind of data, as facts for the pattern and finding
+    rules: the conclusions, and where they place the replicas."""
+    placed = placement.of_advice(
+        advice,
+        entity,
+        req.deployment,
+    )
+    conclusions = {f"entity.{k}": v for k, v in advice.conclusions.items()}
+    return conclusions | dict(zip(PLACEMENT_FACTS, (placed.span, placed.remote_ack), strict=True))
 
 
 def subjects(req: Requirements, scope: str) -> Iterator[Subject]:

@@ -44,7 +44,7 @@ from .conditions import (
     parse_expression,
     parse_template,
 )
-from .facts import SCOPES, reads_predictions, schema_for
+from .facts import PLACEMENT_FACTS, SCOPES, reads_predictions, schema_for
 from .figures import FILES as FIGURE_FILES
 from .figures import Figures, load_figures
 from .functions import build as build_functions
@@ -326,6 +326,14 @@ class _FileLoader:
                 f"rule '{rule_id}': only findings may read predictions",
                 "a severity: predictions are made from the advice, after every "
                 "conclusion and pattern",
+            )
+        placed = read & set(PLACEMENT_FACTS)
+        if placed and outcome is not None and "slot" in outcome:
+            self.problem(
+                path,
+                f"rule '{rule_id}': only patterns and findings may read "
+                + ", ".join(sorted(placed)),
+                "a pattern or a finding: where replicas sit follows from the conclusions",
             )
         if len(self.problems) > before or outcome is None:
             return None

@@ -16,6 +16,9 @@ SCHEMA = "distadvisor/prediction/v1"
 READS = {
     "leader": "reads at the leader",
     "nearest": "reads at the nearest replica",
+    "follower": "stale-tolerant reads at the nearest replica (decisions at the leader)",
+    "session": "a session's reads at the leader; staleness of other sessions' reads "
+    "at the nearest replica",
     "fastest": "reads wait for the first {r} replica(s)",
 }
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 
 from ..engine import availability as avail
-from ..engine import rules
+from ..engine import placement, rules
 from ..engine.availability import Failures, load_failures
 from ..engine.network import NetworkTable, load_network
 from ..engine.rules import RuleSet
@@ -24,11 +25,7 @@ from .amplification import amplification
 from .data import Latency, Profile, load_latency
 from .findings import cheapest_quorum, findings
 from .prediction import EntityPrediction, Percentiles, Prediction, Staleness
-from .wars import Design, Samples, quantile, simulate
-
-# The replication rules whose leader acknowledges a write only once a standby in
-# another region has it (rules/replication.yaml): the commit waits for that region.
-REMOTE_ACK_RULES = ("replication.strong-two-regions", "replication.durable-across-regions")
+from .wars import Design, Origin, Samples, quantile, simulate
 
 # Adaptive trials: start here, double until the 99.9th percentile's 95 % interval is
 # within TOLERANCE of it, or the cap is reached.
@@ -52,57 +49,45 @@ def _design_of(advice: EntityAdvice, entity: Entity) -> tuple[str, int, int, int
     return scheme, n, min(max(1, w), n), min(max(1, r), n)
 
 
-def _reads(scheme: str, consistency: str) -> str:
+def _reads(scheme: str, consistency: str, entity: Entity) -> str:
+    """Where the advice sends reads (rules/quorum.yaml): strong data at the leader,
+    but its stale-tolerant reads at followers; a session reading its own writes at
+    the leader; other data at the nearest replica."""
     if scheme == "leaderless":
         return "fastest"
     if scheme == "multi-leader":
         return "nearest"
-    strong = consistency in ("linearizable", "sequential")
-    return "leader" if strong or scheme == "chain" else "nearest"
+    session = entity.read_your_writes or consistency == "read-your-writes"
+    if scheme == "chain":
+        return "leader"
+    if consistency in ("linearizable", "sequential"):
+        if entity.stale_reads != "tolerated":
+            return "leader"
+        return "session" if session else "follower"
+    return "session" if session else "nearest"
 
 
-def _regions(scheme: str, n: int, req: Requirements) -> int:
-    """How many regions the replicas span: all deployment regions (up to n) when writes
-    come from every region, the protocol spans regions, or a region loss must be survived."""
-    count = req.deployment.region_count
-    spans = (
-        req.deployment.writes_from == "all-regions"
-        or scheme in ("leaderless", "multi-leader")
-        or req.availability.region_failure_tolerated
-    )
-    return min(count, n) if count > 1 and spans else 1
+Place = tuple[int, int]  # (deployment region index, zone)
 
 
-def _places(n: int, regions: int, failures: Failures) -> list[tuple[int, int]]:
-    """(region, zone) of each replica, as engine/availability.py places them."""
-    zones = failures.zones_per_region
-    return [(i % regions, (i // regions) % zones) for i in range(n)]
+def _places(placed: placement.Placement, failures: Failures) -> list[Place]:
+    """(region, zone) of each replica, the quorum first: each region's replicas take
+    its zones in turn, as engine/availability.py places them."""
+    taken: dict[int, int] = {}
+    out = []
+    for region in placed.voters + placed.followers:
+        out.append((region, taken.get(region, 0) % failures.zones_per_region))
+        taken[region] = taken.get(region, 0) + 1
+    return out
 
 
-def _remote_ack(
-    advice: EntityAdvice, scheme: str, n: int, regions: int, failures: Failures
-) -> tuple[int, ...]:
-    """The replicas outside the leader's region when the advice makes every write wait
-    for one of them; none otherwise (see Design)."""
-    rules = {reason.rule for reason in advice.because if reason.field == "replication"}
-    if scheme != "leader-follower-sync" or regions < 2 or not rules & set(REMOTE_ACK_RULES):
-        return ()
-    return tuple(i for i, (region, _) in enumerate(_places(n, regions, failures)) if region)
-
-
-def _distance(
-    n: int,
-    regions: int,
-    req: Requirements,
-    network: NetworkTable,
-    latency: Latency,
-    failures: Failures,
-) -> tuple[tuple[float, ...], ...]:
-    """One-way delay between the places of every two replicas (see Design)."""
+def _between(
+    req: Requirements, network: NetworkTable, latency: Latency
+) -> Callable[[Place, Place], float]:
+    """One-way delay between two places."""
     names = list(req.deployment.region_names)
-    place = _places(n, regions, failures)
 
-    def between(a: tuple[int, int], b: tuple[int, int]) -> float:
+    def between(a: Place, b: Place) -> float:
         if a[0] != b[0]:
             # Regions known only by count, or not placed by the table, have no known
             # distance: the zones' own (a floor); findings.unverified-regions says so.
@@ -112,7 +97,50 @@ def _distance(
             return known / 2 if known is not None else latency.cross_zone_one_way_ms
         return latency.cross_zone_one_way_ms if a[1] != b[1] else 0.0
 
-    return tuple(tuple(between(a, b) for b in place) for a in place)
+    return between
+
+
+def _origins(
+    places: list[Place], regions: int, between: Callable[[Place, Place], float]
+) -> tuple[Origin, ...]:
+    """Users beside every replica, and in every region holding none (residency, a home
+    region), where they reach the nearest replica."""
+    out = [Origin(tuple(between(p, q) for q in places), i) for i, p in enumerate(places)]
+    held = {region for region, _ in places}
+    for region in range(regions):
+        if region not in held:
+            delay = tuple(between((region, 0), q) for q in places)
+            out.append(Origin(delay, min(range(len(places)), key=delay.__getitem__)))
+    return tuple(out)
+
+
+def _design(
+    placed: placement.Placement,
+    scheme: str,
+    quorum: tuple[int, int, int],
+    reads: str,
+    writes_from: str,
+    between: Callable[[Place, Place], float],
+    failures: Failures,
+) -> Design:
+    """The simulated design: replicas where the advice places them, writes from where
+    they enter, reads from everywhere."""
+    n, w, r = quorum
+    places = _places(placed, failures)
+    origins = _origins(places, placed.regions, between)
+    remote = tuple(i for i, (region, _) in enumerate(places[:n]) if region != placed.home)
+    return Design(
+        n,
+        w,
+        r,
+        tuple(tuple(between(a, b) for b in places) for a in places),
+        leader=scheme not in ("leaderless", "multi-leader"),
+        reads=reads,
+        readers=origins,
+        writers=origins if writes_from == "all-regions" else origins[:1],
+        remote_ack=remote if placed.remote_ack else (),
+        followers=len(placed.followers),
+    )
 
 
 def _run(design: Design, profile: Profile, trials: int | None, rng: random.Random) -> Samples:
@@ -169,26 +197,26 @@ def predict(
     chosen = latency.profiles[profile or req.deployment.latency_profile or latency.default_profile]
     entities = {e.name: e for e in req.data}
     out = []
+    between = _between(req, network, latency)
     for index, advice in enumerate(rec.entities):
         entity = entities[advice.name]
         scheme, n, w, r = _design_of(advice, entity)
         consistency = str(advice.conclusions.get("consistency", "eventual"))
-        reads = _reads(scheme, consistency)
-        regions = _regions(scheme, n, req)
-        remote = _remote_ack(advice, scheme, n, regions, failures)
-        design = Design(
-            n,
-            w,
-            r,
-            _distance(n, regions, req, network, latency, failures),
-            leader=scheme not in ("leaderless", "multi-leader"),
-            reads=reads,
-            readers_everywhere=True,
-            remote_ack=remote,
+        reads = _reads(scheme, consistency, entity)
+        placed = placement.of_advice(
+            advice,
+            entity,
+            req.deployment,
+            scheme=scheme,
+            n=n,
         )
+        writes_from = entity.writes_from or req.deployment.writes_from
+        design = _design(placed, scheme, (n, w, r), reads, writes_from, between, failures)
         # One stream per kind of data: adding one never changes another's figures.
         samples = _run(design, chosen, trials, random.Random(f"{seed}:{index}:{advice.name}"))
-        can_be_stale = reads == "nearest" or (reads == "fastest" and w + r <= n)
+        can_be_stale = reads in ("nearest", "follower", "session") or (
+            reads == "fastest" and w + r <= n
+        )
         staleness = _staleness(samples, entity.max_staleness_s) if can_be_stale else None
         if (
             staleness is not None
@@ -199,7 +227,9 @@ def predict(
             staleness = staleness._replace(
                 cheapest=cheapest_quorum(n, design, chosen, bound_ms, visible_share, seed)
             )
-        availability = avail.predict(scheme, n, w, r, regions, failures, remote_ack=bool(remote))
+        availability = avail.predict(
+            scheme, n, w, r, placed.span, failures, remote_ack=placed.remote_ack
+        )
         out.append(
             EntityPrediction(
                 name=advice.name,
@@ -208,7 +238,7 @@ def predict(
                 n=n,
                 w=w,
                 r=r,
-                regions=regions,
+                regions=placed.span,
                 reads=reads,
                 staleness=staleness,
                 read_availability=availability.read,

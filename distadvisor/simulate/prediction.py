@@ -33,7 +33,10 @@ class EntityPrediction(NamedTuple):
     w: int
     r: int
     regions: int  # regions the replicas span
-    reads: str  # where reads go: the "leader", the "nearest" replica, or the "fastest" r
+    # Where reads go: the "leader", the "nearest" replica, the nearest for reads that
+    # may be stale while decisions go to the leader ("follower"), the leader for a
+    # "session" reading its own writes, or the "fastest" r.
+    reads: str
     staleness: Staleness | None  # None: every read sees every acknowledged write
     read_availability: float
     write_availability: float

@@ -59,16 +59,33 @@ def quantile(ordered: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(p * len(ordered)) - 1))]
 
 
+class Origin(NamedTuple):
+    """A place users write or read from: its one-way delay (ms) to each replica, and
+    the replica nearest to it."""
+
+    delay: tuple[float, ...]
+    nearest: int
+
+
 class Design(NamedTuple):
     """What the simulation needs of a replicated design.
 
     `distance[a][b]` is the one-way delay (ms) added between replica a's place and
-    replica b's (0 in one zone; cross-zone or cross-region otherwise). Writes start
-    beside replica 0; a read starts beside replica 0, or beside a replica drawn at random
-    when `readers_everywhere` (users in every zone and region). When `remote_ack` names
-    replicas, one of them must also acknowledge before the write commits: the standbys
-    in other regions than the leader's, when a region loss must lose no acknowledged
-    write (PostgreSQL synchronous_standby_names naming only remote standbys).
+    replica b's (0 in one zone; cross-zone or cross-region otherwise). The first n
+    replicas are the quorum; `followers` more, after them, get every write from the
+    leader but never acknowledge it (asynchronous replicas in other regions). A write
+    starts at one of `writers` and a read at one of `readers`, drawn at random when
+    there are several (users in every zone and region). With a leader, a write goes
+    from its origin to replica 0 and the leader's answer comes back to it; without,
+    its origin coordinates. When `remote_ack` names replicas, one of them must also
+    acknowledge before the write commits: the standbys in other regions than the
+    leader's, when a region loss must lose no acknowledged write (PostgreSQL
+    synchronous_standby_names naming only remote standbys).
+
+    Reads go to the `leader`, to the replica `nearest` their origin (a "follower" read
+    of data whose decisions alone are made at the leader is one too), to the "fastest"
+    r of the quorum, or, for a "session" that reads its own writes, to the leader while
+    the staleness measured is that of other sessions' reads at the nearest replica.
     """
 
     n: int
@@ -76,9 +93,17 @@ class Design(NamedTuple):
     r: int
     distance: tuple[tuple[float, ...], ...]
     leader: bool  # writes go through replica 0, which copies them on
-    reads: str  # "fastest" r replicas answer, the "nearest" replica, or the "leader"
-    readers_everywhere: bool
+    reads: str  # "leader", "nearest", "follower", "session" or "fastest"
+    readers: tuple[Origin, ...]
+    writers: tuple[Origin, ...]
     remote_ack: tuple[int, ...] = ()
+    followers: int = 0
+
+
+def _pick(origins: tuple[Origin, ...], rng: random.Random) -> Origin:
+    """One origin at random; no draw for a single one, so one-writer runs keep their
+    random stream."""
+    return origins[rng.randrange(len(origins))] if len(origins) > 1 else origins[0]
 
 
 def simulate(design: Design, profile: Profile, trials: int, rng: random.Random) -> Samples:
@@ -90,30 +115,38 @@ def simulate(design: Design, profile: Profile, trials: int, rng: random.Random) 
     visible: list[float] = []
     writes: list[float] = []
     latencies: list[float] = []
-    replicas = range(n)
+    voters = range(n)
+    replicas = range(n + design.followers)
     for _ in range(trials):
-        arrive = [ws() + near[i] for i in replicas]
+        source = _pick(design.writers, rng).delay
+        arrive = [ws() + source[i] for i in replicas]
         if design.leader:  # followers get the write from the leader once it has it
             first = arrive[0]
             arrive = [first] + [first + ws() + near[i] for i in replicas[1:]]
-        acked = [arrive[i] + wa() + near[i] for i in replicas]
+        back = near if design.leader else source  # acknowledgements go to the coordinator
+        acked = [arrive[i] + wa() + back[i] for i in voters]
         commit = sorted(acked)[w - 1]
         if design.leader:  # the leader's own acknowledgement always counts
             commit = max(commit, arrive[0] + wa())
         if design.remote_ack:  # and so does the first of the named remote standbys
             commit = max(commit, min(acked[i] for i in design.remote_ack))
-        reader = rng.randrange(n) if design.readers_everywhere else 0
-        away = design.distance[reader]
+        if design.leader:  # the leader answers the writer
+            commit += source[0]
+        origin = design.readers[rng.randrange(len(design.readers))]
+        away = origin.delay
         if reads == "fastest":
-            request = [rs() + away[i] for i in replicas]
-            respond = sorted((request[i] + ra() + away[i], i) for i in replicas)[:r]
+            request = [rs() + away[i] for i in voters]
+            respond = sorted((request[i] + ra() + away[i], i) for i in voters)[:r]
             seen = min(arrive[i] - commit - request[i] for _, i in respond)
             took = respond[-1][0]
         else:
-            one = 0 if reads == "leader" else reader
+            one = 0 if reads in ("leader", "session") else origin.nearest
             request_one = rs() + away[one]
             seen = arrive[one] - commit - request_one
             took = request_one + ra() + away[one]
+            if reads == "session":  # another session's read at its nearest replica
+                other = origin.nearest
+                seen = arrive[other] - commit - (rs() + away[other])
         visible.append(seen if seen > 0.0 else 0.0)
         writes.append(commit)
         latencies.append(took)
