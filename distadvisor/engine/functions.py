@@ -168,6 +168,27 @@ def leader_round_trip_ms(network: NetworkTable, names: list[str], count: int) ->
     return None if trips is None else min(trips)
 
 
+def forwarded_round_trip_ms(
+    network: NetworkTable, names: list[str], count: int, quorum_regions: Any
+) -> float | None:
+    """The least round trip a write entering in the worst-placed region needs when one
+    leader orders it: to the leader and back, then the leader's own round to a majority
+    of regions when its quorum spans more than one; the leader in the region that
+    makes this least. A pair the table cannot tell counts as 0 ms (a floor)."""
+    trips = _majority_round_trips(network, names, count)
+    if trips is None:
+        return None
+    regions = list(dict.fromkeys(str(name) for name in names))[:MAX_REGIONS]
+    if len(regions) < 2:
+        return 0.0
+    spans = isinstance(quorum_regions, int | float) and quorum_regions > 1
+    return min(
+        max(network.between(origin, leader) or 0.0 for origin in regions if origin != leader)
+        + (trips[i] if spans else 0.0)
+        for i, leader in enumerate(regions)
+    )
+
+
 def write_availability_pct(
     failures: Failures,
     replication: str,
@@ -434,6 +455,14 @@ def build(
             lambda names, count: leader_round_trip_ms(network, names, count),
             "leader_round_trip_ms(region_names, region_count): majority round trip of the"
             " best-placed leader.",
+        ),
+        "forwarded_round_trip_ms": Function(
+            (LIST, NUMBER, NUMBER),
+            nullable_number,
+            lambda names, count, quorum: forwarded_round_trip_ms(network, names, count, quorum),
+            "forwarded_round_trip_ms(region_names, region_count, quorum_regions): a write"
+            " from the worst-placed region to one best-placed leader and back, plus the"
+            " leader's majority round when its quorum spans regions.",
         ),
         "datastores": Function(
             _NEEDS_PARAMS,
