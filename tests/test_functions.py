@@ -15,6 +15,7 @@ from distadvisor.engine.availability import load_failures
 from distadvisor.engine.functions import (
     availability_pct,
     best_write_availability_pct,
+    forwarded_round_trip_ms,
     leader_round_trip_ms,
     quorum,
     round_trip_ms,
@@ -147,6 +148,16 @@ def test_round_trip_is_the_worst_origins_nearest_majority() -> None:
     # From a the nearest other region is b (10); from b, a (10); from c, b (80).
     assert round_trip_ms(NETWORK, ["a", "b", "c"], 3) == 80.0
     assert leader_round_trip_ms(NETWORK, ["a", "b", "c"], 3) == 10.0
+
+
+def test_a_forwarded_write_pays_the_trip_to_the_best_leader_and_its_majority() -> None:
+    # Leader b: c is 80 away, a 10; b's majority round is 10 (to a). Leader a: 100 + 10.
+    # Leader c: 100 + 80.
+    assert forwarded_round_trip_ms(NETWORK, ["a", "b", "c"], 3, 3) == 90.0
+    # A quorum kept in the leader's region adds no round between regions.
+    assert forwarded_round_trip_ms(NETWORK, ["a", "b", "c"], 3, 1) == 80.0
+    assert forwarded_round_trip_ms(NETWORK, ["a"], 1, 1) == 0.0
+    assert forwarded_round_trip_ms(NETWORK, [], 3, 3) is None
 
 
 def test_an_unmeasured_pair_is_estimated_over_fibre_from_the_places() -> None:
