@@ -17,15 +17,10 @@ from ..model.requirements import Deployment, Entity
 from ..recommendation import EntityAdvice
 
 # Replication rules (rules/replication.yaml) whose synchronous quorum stays in one
-# region: its leader and standbys in the home region's zones, or one consensus group
-# per home region.
-IN_REGION_RULES = frozenset(
-    {
-        "replication.strong-home-region",
-        "replication.strong-single-region",
-        "replication.strong-geographic",
-    }
-)
+# region: its leader and standbys in the home region's zones. (A geographic partition's
+# consensus group, replication.strong-geographic, also sits in its home region, but the
+# data as a whole spans the regions: the availability findings count it as spread.)
+IN_REGION_RULES = frozenset({"replication.strong-home-region", "replication.strong-single-region"})
 # Of those, the rule that also ships changes asynchronously to the other regions.
 FOLLOWERS_ELSEWHERE_RULES = frozenset({"replication.strong-home-region"})
 # Rules whose leader acknowledges a write only once a standby in another region has it.
