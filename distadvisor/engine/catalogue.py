@@ -36,9 +36,15 @@ ACCESS_PATTERNS = (
     "sorted-sets",
     "logs-queues",
     "search",
+    "objects",
 )
 # The requirements' access words (data[].access) that the catalogue spells in plural.
-_CATALOGUE_ACCESS = {"counter": "counters", "sorted-set": "sorted-sets", "log": "logs-queues"}
+_CATALOGUE_ACCESS = {
+    "counter": "counters",
+    "sorted-set": "sorted-sets",
+    "log": "logs-queues",
+    "object": "objects",
+}
 DEPLOYMENTS = ("single-region", "multi-region-one-writer", "multi-region-sync", "multi-writer")
 TRANSACTIONS = ("none", "single-key", "multi-row")
 LIMIT_KINDS = (

@@ -32,7 +32,9 @@ MAX_NODE_FAILURES = 50
 StaleReads = Literal["never", "bounded", "tolerated"]
 Ordering = Literal["none", "per-key", "causal", "total"]
 Conflicts = Literal["reject", "merge", "last-write-wins"]
-Access = Literal["point", "range", "time-series", "geo", "search", "log", "counter", "sorted-set"]
+Access = Literal[
+    "point", "range", "time-series", "geo", "search", "log", "counter", "sorted-set", "object"
+]
 WritesFrom = Literal["one-region", "all-regions"]
 Mutability = Literal["mutable", "immutable", "append-only"]
 Freshness = Literal["hard", "objective"]
