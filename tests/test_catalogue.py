@@ -255,12 +255,36 @@ def test_niche_stores_are_never_first_and_empty_lists_say_why(catalogue: Catalog
 
 
 def test_partitioning_never_decides_which_stores_fit(catalogue: Catalogue) -> None:
+    """Except under consensus by geography, where each home region runs its own group
+    (the test below)."""
     for needs in itertools.islice(_grid(), 0, None, 7):
-        offered = {
-            p: set(catalogue.select(needs._replace(partitioning=p)).stores)
-            for p in ("none", "hash", "range", "geographic")
-        }
+        schemes = ("none", "hash", "range")
+        if needs.replication != "consensus":
+            schemes += ("geographic",)
+        offered = {p: set(catalogue.select(needs._replace(partitioning=p)).stores) for p in schemes}
         assert len({frozenset(v) for v in offered.values()}) == 1, needs
+
+
+def test_consensus_by_geography_runs_one_group_per_home_region(catalogue: Catalogue) -> None:
+    two_regions = Needs(
+        "linearizable",
+        "PC/EC",
+        "consensus",
+        "none",
+        "serializable",
+        "point",
+        2000.0,
+        None,
+        ("eu-central-1", "eu-west-1"),
+        2,
+        "one-region",
+        "none",
+    )
+    across = catalogue.select(two_regions)
+    homed = catalogue.select(two_regions._replace(partitioning="geographic"))
+    assert not any(s.startswith("CockroachDB (") for s in across.stores)
+    assert "CockroachDB" in across.explain()  # three regions for region survival
+    assert any(s.startswith("CockroachDB (") for s in homed.stores)
 
 
 def test_scale_out_data_ranks_distributed_stores_before_one_node(catalogue: Catalogue) -> None:

@@ -85,7 +85,7 @@ class Needs(NamedTuple):
     region_names: tuple[str, ...]
     region_count: int
     writes_from: str
-    partitioning: str  # ranks single-node stores after scale-out ones; never excludes
+    partitioning: str  # ranks single-node stores last; geographic consensus is one region
     mutability: str = "mutable"  # items never rewritten cannot conflict
     hot_keys: bool = False  # a few keys take most of the writes
     # A region loss must lose no acknowledged write, so a synchronous follower sits in
@@ -97,8 +97,12 @@ class Needs(NamedTuple):
 
     @property
     def deployment(self) -> str:
-        """The deployment shape the concluded replication asks for."""
-        if self.region_count <= 1:
+        """The deployment shape the concluded replication asks for. Data partitioned by
+        geography under consensus runs one consensus group inside each home region
+        (replication.strong-geographic): each group is a one-region deployment."""
+        if self.region_count <= 1 or (
+            self.partitioning == "geographic" and self.replication == "consensus"
+        ):
             return "single-region"
         if self.replication == "consensus" or (
             self.region_loss_safe and self.replication in _STRONGER_REPLICATION

@@ -193,6 +193,9 @@ def schema_for(scope: str) -> dict[str, Type]:
         schema["entity.transaction_partners"] = LIST
         # A region loss must lose no acknowledged write of this data (docs/requirements.md).
         schema["entity.region_loss_safe"] = BOOL
+        # The regions this data may live in: the deployment's, narrowed by its residency.
+        schema["entity.region_count"] = NUMBER
+        schema["entity.region_names"] = LIST
         # A transaction partner holds money, unique claims or never-stale data.
         schema["entity.partner_linearizable"] = BOOL
         # Where the advice places the replicas (engine/placement.py): the regions the
@@ -321,6 +324,20 @@ def _partner_linearizable(req: Requirements, entity: Entity) -> bool:
     )
 
 
+def _own_regions(req: Requirements, entity: Entity) -> tuple[list[str], int]:
+    """The regions this data may live in, and how many: the deployment's, narrowed by
+    its residency. Residency naming none of the deployment's regions leaves them all
+    (findings.residency-outside-regions reports that contradiction)."""
+    names = list(req.deployment.region_names)
+    count = req.deployment.region_count
+    if not entity.residency:
+        return names, count
+    if not names:
+        return [], min(count, len(entity.residency))
+    allowed = [name for name in names if name in entity.residency]
+    return (allowed, len(allowed)) if allowed else (names, count)
+
+
 def _region_loss_safe(req: Requirements, entity: Entity) -> bool:
     """Whether a region loss must lose no acknowledged write of this data: the service
     survives a region loss with rpo_s 0, or with rpo_s unset for money and unique claims."""
@@ -353,6 +370,7 @@ def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
         for i, entity in enumerate(req.data):
             facts = system | _section_facts("entity", entity) | _design_facts(entity.design)
             writes, reads = _rates(req, entity)
+            own_names, own_count = _own_regions(req, entity)
             facts |= {
                 "entity.index": i,
                 "entity.reads_per_write": _reads_per_write(req, entity),
@@ -362,6 +380,8 @@ def subjects(req: Requirements, scope: str) -> Iterator[Subject]:
                 "entity.read_rate": reads,
                 "entity.transaction_partners": _transaction_partners(req, entity),
                 "entity.region_loss_safe": _region_loss_safe(req, entity),
+                "entity.region_names": own_names,
+                "entity.region_count": own_count,
                 "entity.partner_linearizable": _partner_linearizable(req, entity),
             }
             yield Subject(scope, entity.name, f"data[{i}]", facts)
