@@ -92,7 +92,9 @@ class Needs(NamedTuple):
     region_names: tuple[str, ...]
     region_count: int
     writes_from: str
-    partitioning: str  # ranks single-node stores after scale-out ones; never excludes
+    # hash or range (past one node) ranks scale-out and specialised stores first;
+    # it never excludes a store.
+    partitioning: str
     mutability: str = "mutable"  # items never rewritten cannot conflict
     hot_keys: bool = False  # a few keys take most of the writes
     # A region loss must lose no acknowledged write, so a synchronous follower sits in
