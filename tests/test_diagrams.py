@@ -179,6 +179,35 @@ def test_ring_shows_what_the_scaffold_computes(
             assert steps[0][1] == ring.get_node(key)
 
 
+# Apache Kafka's own vectors for Utils.murmur2 (UtilsTest.testMurmur2 in its Java
+# client), signed as Java prints them: the partition drawn for a key is Kafka's.
+KAFKA_MURMUR2 = {
+    b"21": -973932308,
+    b"foobar": -790332482,
+    b"a-little-bit-long-string": -985981536,
+    b"a-little-bit-longer-string": -1486304829,
+    b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8": -58897971,
+    b"abc": 479470107,
+}
+
+
+@pytest.mark.parametrize(("data", "signed"), KAFKA_MURMUR2.items())
+def test_log_partitions_use_kafkas_murmur2(data: bytes, signed: int) -> None:
+    assert partitioning.murmur2(data) == signed & 0xFFFFFFFF
+
+
+def test_a_log_is_drawn_as_fixed_partitions_not_a_ring() -> None:
+    drawing = partitioning.draw("events", "hash", 3, access="log", ascii=True)
+    assert "6 partitions by key" in drawing
+    assert "consistent-hash" not in drawing
+    home = partitioning.kafka_partition(partitioning.sample_key("events"), 6)
+    rows = [line for line in drawing.splitlines() if line.startswith("  p") and line[3].isdigit()]
+    assert len(rows) == 6
+    marked = [line for line in rows if line.rstrip().endswith("< key")]
+    assert len(marked) == 1 and marked[0].split()[0] == f"p{home}"
+    assert f"mod 6 = p{home}" in drawing
+
+
 def test_scaffold_docstring_carries_the_drawn_diagram() -> None:
     for pattern, options in (
         ("circuit-breaker", {"failure_threshold": 7}),

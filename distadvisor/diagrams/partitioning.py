@@ -1,4 +1,5 @@
-"""Partitioning of one kind of data: a hash ring, a range table, or regions.
+"""Partitioning of one kind of data: a hash ring, a log's partitions, a range table,
+or regions.
 
 The ring is computed, not sketched: every node gets `vnodes` points at
 hash("<node>-<i>") and a key belongs to the first point clockwise of hash(key), as
@@ -130,6 +131,73 @@ def ring(
     return out + names.lines(width) + shown_key.lines(width)
 
 
+def murmur2(data: bytes) -> int:
+    """Kafka's murmur2 (Utils.murmur2 of its Java client) as an unsigned 32-bit value,
+    so the partition drawn for a key is the one Kafka's default partitioner picks."""
+    mask = 0xFFFFFFFF
+    m = 0x5BD1E995
+    h = (0x9747B28C ^ len(data)) & mask
+    whole = len(data) - len(data) % 4
+    for i in range(0, whole, 4):
+        k = int.from_bytes(data[i : i + 4], "little")
+        k = (k * m) & mask
+        k ^= k >> 24
+        k = (k * m) & mask
+        h = ((h * m) & mask) ^ k
+    tail = data[whole:]
+    if tail:
+        for i in reversed(range(len(tail))):
+            h ^= tail[i] << (8 * i)
+        h = (h * m) & mask
+    h ^= h >> 13
+    h = (h * m) & mask
+    return h ^ (h >> 15)
+
+
+def kafka_partition(key: str, partitions: int) -> int:
+    """The partition of a keyed record: toPositive(murmur2(key)) mod partitions."""
+    return (murmur2(key.encode("utf-8")) & 0x7FFFFFFF) % partitions
+
+
+def partition_table(
+    nodes: Sequence[str],
+    key: str,
+    replicas: int,
+    *,
+    width: int = canvas.DEFAULT_WIDTH,
+    ascii: bool = False,
+) -> list[str]:
+    """A log's partitions, two per node, each led by one node and copied to the next
+    ones, and the partition `key` goes to (Kafka's default partitioner)."""
+    cs = canvas.charset(ascii)
+    names = canvas.abbreviate(nodes, (width - 30) // 2, cs)
+    count = 2 * len(nodes)
+    home = kafka_partition(key, count)
+    rows = []
+    for p in range(count):
+        holders = [nodes[(p + i) % len(nodes)] for i in range(min(replicas, len(nodes)))]
+        followers = ", ".join(names.shown[n] for n in holders[1:]) or "-"
+        rows.append((f"p{p}", names.shown[holders[0]], followers, p == home))
+    lead = max(len("leader"), *(len(r[1]) for r in rows))
+    follow = max(len("followers"), *(len(r[2]) for r in rows))
+    out = [
+        f"  {'partition':<9}  {'leader'.ljust(lead)}  {'followers'.ljust(follow)}",
+        f"  {cs.h * 9}  {cs.h * lead}  {cs.h * follow}",
+    ]
+    for part, leader, followers, holds in rows:
+        here = f"  {cs.left} key" if holds else ""
+        out.append(f"  {part:<9}  {leader.ljust(lead)}  {followers.ljust(follow)}{here}")
+    shown_key = canvas.abbreviate([key], width - 40, cs)
+    out.append("")
+    out += canvas.wrap(
+        f'The key "{shown_key.shown[key]}" goes to partition murmur2(key) mod {count} = '
+        f"p{home}, so its records stay in order there. Adding partitions changes the "
+        "modulus: most keys move to another partition, after their earlier records.",
+        width,
+    )
+    return out + names.lines(width) + shown_key.lines(width)
+
+
 def range_table(
     nodes: Sequence[str],
     key: str,
@@ -225,7 +293,10 @@ def draw(
     title = f"{short.shown[entity]}: " + (
         "not partitioned" if partitioning == "none" else f"{partitioning} partitioning"
     )
-    if partitioning == "hash":
+    if partitioning == "hash" and access == "log":
+        body = partition_table(nodes, key, n, width=width, ascii=ascii)
+        title += f", {2 * len(nodes)} partitions by key"
+    elif partitioning == "hash":
         body = ring(nodes, key, n, width=width, ascii=ascii)
         title += ", a consistent-hash ring"
     elif partitioning == "range":
