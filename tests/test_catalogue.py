@@ -154,6 +154,11 @@ def test_no_store_is_offered_past_a_limit_it_declares(catalogue: Catalogue) -> N
         if changes is None:
             continue
         past, within = changes
+        if limit.access:  # probed with data read the way the limit concerns
+            past, within = (
+                {**past, "access": limit.access[0]},
+                {**within, "access": limit.access[0]},
+            )
         # Within the limit, the level is offered: the probe can fail.
         assert _offered(catalogue, store, _needs_for(store, level, shape, **within)), (
             store.name,
@@ -533,3 +538,174 @@ def test_a_hot_key_past_a_partition_s_write_ceiling_rules_the_store_out(
     assert spread.stores[0].startswith("DynamoDB (")
     assert not any(s.startswith("DynamoDB (") for s in hot.stores)
     assert "DynamoDB (50000 writes/s on a hot key is past 1000" in hot.explain()
+
+
+# --- limits that concern some queries -------------------------------------------------
+
+SCOPED = (
+    "[{kind: note, note: everywhere, source: https://example.org/a},"
+    " {kind: note, access: [range], note: scans stay in a partition, source: s},"
+    " {kind: max_size_gb, access: [range], value: 10, note: range index, source: s}]"
+)
+
+
+def test_a_limit_that_names_its_queries_applies_to_them_only(tmp_path: Path) -> None:
+    cat = _load(
+        tmp_path,
+        GOOD_STORE.replace("access: [point]", "access: [point, range]").replace("LIMITS", SCOPED),
+    )
+    store = cat.stores[0]
+    assert [lim.access for lim in store.limits] == [(), ("range",), ("range",)]
+    needs = _needs_for(store, store.levels[0], "single-region", size_gb=50.0)
+    assert cat.select(needs).stores == ("S (L)",)  # the size limit is the range index's
+    scans = cat.select(needs._replace(access="range"))
+    assert not scans.stores and "50 GB is past 10 GB: range index" in scans.explain()
+    assert first_store_notes(cat, ["S (L)"], "point") == (
+        " Design for S's documented limits: everywhere."
+    )
+    assert "scans stay in a partition" in first_store_notes(cat, ["S (L)"], "range")
+    assert "scans stay in a partition" in first_store_notes(cat, ["S (L)"])  # no access given
+
+
+def test_a_limit_on_queries_the_store_does_not_serve_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        _load(tmp_path, GOOD_STORE.replace("LIMITS", SCOPED))
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 2, problems  # the two limits on range queries
+    for problem in problems:
+        assert "unknown value" in problem and "'range'" in problem and "one of point" in problem
+
+
+def test_the_sorted_set_note_is_shown_for_sorted_sets_only(catalogue: Catalogue) -> None:
+    offered = ["Redis Enterprise Active-Active (CRDB (conflict-free replicated databases))"]
+    note = "a sorted set's scores merge as counters"
+    assert note in first_store_notes(catalogue, offered, "sorted-set")
+    counters = first_store_notes(catalogue, offered, "counter")
+    assert note not in counters and "CRDT semantics" in counters
+    assert note not in first_store_notes(catalogue, offered, "point")
+
+
+# --- range scans within a partition key ----------------------------------------------
+
+RANGE_ON_AWS = Needs(
+    "read-your-writes",
+    "PA/EL",
+    "multi-leader",
+    "last-write-wins",
+    "read-committed",
+    "range",
+    50000.0,
+    50000.0,
+    ("us-east-1", "eu-west-1", "ap-northeast-1"),
+    3,
+    "all-regions",
+    "range",
+    clouds=("aws",),
+)
+
+
+def test_range_scans_within_a_partition_key_are_served_by_the_hash_stores(
+    catalogue: Catalogue,
+) -> None:
+    offered = catalogue.select(RANGE_ON_AWS).stores
+    names = [s.split(" (")[0] for s in offered]
+    assert names[0] == "DynamoDB" and {"Cassandra", "ScyllaDB", "Azure Cosmos DB"} <= set(names)
+    assert names[-2:] == ["Azure Cosmos DB", "Cloud Bigtable"]  # other providers last
+    for store in ("DynamoDB", "Cassandra", "ScyllaDB", "Azure Cosmos DB"):
+        first = next(s for s in offered if s.startswith(f"{store} ("))
+        assert "range scans within one" in first_store_notes(catalogue, [first], "range")
+        assert "range scans within one" not in first_store_notes(catalogue, [first], "point")
+    # The same queries on data one node holds, written in one region: PostgreSQL first.
+    small = RANGE_ON_AWS._replace(
+        replication="leader-follower-async",
+        conflicts="none",
+        size_gb=50.0,
+        writes_per_sec=50.0,
+        region_names=("us-east-1",),
+        region_count=1,
+        writes_from="one-region",
+        partitioning="none",
+    )
+    names = [s.split(" (")[0] for s in catalogue.select(small).stores]
+    assert names[0] == "PostgreSQL" and "DynamoDB" in names
+
+
+# --- in-memory stores stop at the memory that holds them -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("store", "size", "fits"),
+    [
+        ("Redis", 200.0, True),
+        ("Redis", 900.0, False),
+        ("Redis Enterprise Active-Active", 300.0, True),
+        ("Redis Enterprise Active-Active", 3000.0, False),
+    ],
+)
+def test_in_memory_stores_are_left_out_past_their_memory(
+    catalogue: Catalogue, store: str, size: float, fits: bool
+) -> None:
+    found = next(s for s in catalogue.stores if s.name == store)
+    level = found.levels[0]
+    shape = level.deployments[0]
+    needs = _needs_for(found, level, shape, size_gb=size)
+    assert _offered(catalogue, found, needs) is fits
+    if not fits:
+        why = next(v.why for v in catalogue.select(needs).excluded if v.store == found)
+        assert why.startswith(f"{size:g} GB is past") and "memory" in why
+        assert "disk-based store" in why
+
+
+# --- specialised stores and the level shown ------------------------------------------
+
+TINY_TIME_SERIES = Needs(
+    "eventual",
+    "PA/EL",
+    "leader-follower-async",
+    "none",
+    "read-committed",
+    "time-series",
+    1.5,
+    15.0,
+    ("us-east-1",),
+    1,
+    "one-region",
+    "none",
+    mutability="append-only",
+    clouds=("aws",),
+)
+
+
+def test_specialised_stores_rank_first_only_once_the_data_outgrows_one_node(
+    catalogue: Catalogue,
+) -> None:
+    small = [s.split(" (")[0] for s in catalogue.select(TINY_TIME_SERIES).stores]
+    assert small[:3] == ["PostgreSQL", "MySQL", "TimescaleDB"]
+    large = [
+        s.split(" (")[0]
+        for s in catalogue.select(
+            TINY_TIME_SERIES._replace(size_gb=20000.0, partitioning="range")
+        ).stores
+    ]
+    assert large[0] == "ClickHouse" and set(large) == set(small)
+    assert large.index("TimescaleDB") < large.index("PostgreSQL")
+
+
+def test_the_level_shown_runs_over_the_concluded_replication(catalogue: Catalogue) -> None:
+    """Written-once data fits any scheme; the setting named is the concluded one's."""
+    session = TINY_TIME_SERIES._replace(consistency="read-your-writes", pacelc="PA/EC")
+    offered = catalogue.select(session).stores
+    assert offered[0] == "PostgreSQL (asynchronous standbys, reads from the primary)"
+    for entry in offered:
+        store = next(s for s in catalogue.stores if entry.startswith(f"{s.name} ("))
+        level = next(lv for lv in store.levels if entry == f"{store.name} ({lv.name})")
+        exact = [
+            lv
+            for lv in store.levels
+            if lv.delivers(session)
+            and "leader-follower-async" in lv.replication
+            and lv.consistency == session.consistency
+            and lv.pacelc == session.pacelc
+            and session.deployment in lv.deployments
+        ]
+        assert not exact or level in exact, (entry, [lv.name for lv in exact])

@@ -82,6 +82,36 @@ def test_quiet_prints_only_the_verdict_and_findings() -> None:
     assert not any(line.startswith(("Data", "Patterns")) for line in lines)
 
 
+LONG_NAMES = """
+version: 1
+system: long-names
+deployment: {regions: [westeurope, northeurope, eastus2], writes_from: all-regions}
+data:
+  - {name: per_tenant_comment_thread, ordering: causal, conflicts: merge, size_gb: 100}
+  - {name: search, access: search, stale_reads: bounded, max_staleness_s: 10, size_gb: 800}
+  - {name: c, access: counter, conflicts: merge, size_gb: 5, writes_per_sec: 800000}
+"""
+
+
+def test_the_first_store_wraps_only_between_words(tmp_path: Path) -> None:
+    """Store names wrap at their spaces, never inside a word, beside long data names."""
+    path = tmp_path / "long-names.yaml"
+    path.write_text(LONG_NAMES, encoding="utf-8")
+    columns = 80
+    result = run("advise", str(path), columns=columns)
+    rec = requirements.load(str(path))
+    words = result.stdout.split()
+    assert max(len(line) for line in result.stdout.splitlines()) <= columns
+    firsts = [
+        line.split()[0]
+        for line in result.stdout.splitlines()
+        if line.split()[:1] in ([e.name] for e in rec.data)
+    ]
+    assert firsts == [e.name for e in rec.data]  # each name whole, heading its row
+    for name in ("Redis Enterprise Active-Active", "Elasticsearch / OpenSearch"):
+        assert all(word in words for word in name.split()), (name, result.stdout)
+
+
 # --------------------------------------------------------------------------- conventions
 
 

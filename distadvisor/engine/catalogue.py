@@ -45,6 +45,13 @@ _CATALOGUE_ACCESS = {
     "log": "logs-queues",
     "object": "objects",
 }
+
+
+def catalogue_access(access: str) -> str:
+    """The catalogue's word for a requirements access word (`counter` is `counters`)."""
+    return _CATALOGUE_ACCESS.get(access, access)
+
+
 DEPLOYMENTS = ("single-region", "multi-region-one-writer", "multi-region-sync", "multi-writer")
 TRANSACTIONS = ("none", "single-key", "multi-row")
 LIMIT_KINDS = (
@@ -85,7 +92,9 @@ class Needs(NamedTuple):
     region_names: tuple[str, ...]
     region_count: int
     writes_from: str
-    partitioning: str  # ranks single-node stores last; geographic consensus is one region
+    # hash or range (past one node) ranks scale-out and specialised stores first;
+    # geographic under consensus is one group per home region (see `deployment`).
+    partitioning: str
     mutability: str = "mutable"  # items never rewritten cannot conflict
     hot_keys: bool = False  # a few keys take most of the writes
     # A region loss must lose no acknowledged write, so a synchronous follower sits in
@@ -125,6 +134,13 @@ class Limit(NamedTuple):
     note: str
     source: str
     unknown_excludes: bool = False
+    # The queries it concerns (catalogue words); empty: every query the store serves.
+    access: tuple[str, ...] = ()
+
+    def concerns(self, access: str) -> bool:
+        """Whether the limit applies to data read by `access` queries (requirements
+        word): a note on sorted sets says nothing about counters."""
+        return not self.access or catalogue_access(access) in self.access
 
     def figure(self, needs: Needs) -> float | int | None:
         """The data's figure this limit bounds (null when the data does not say)."""
@@ -138,7 +154,10 @@ class Limit(NamedTuple):
         return needs.region_count
 
     def breach(self, needs: Needs) -> str | None:
-        """Why data with these needs is past this limit; None within it or unknown."""
+        """Why data with these needs is past this limit; None within it, unknown, or
+        for queries the limit does not concern."""
+        if not self.concerns(needs.access):
+            return None
         if self.kind in ("max_size_gb", "max_writes_per_sec", "max_key_writes_per_sec"):
             figure = self.figure(needs)
             unit = "GB" if self.kind == "max_size_gb" else "writes/s"
@@ -292,7 +311,7 @@ class Catalogue:
         verdicts = [
             _judge(store, i, needs)
             for i, store in enumerate(self.stores)
-            if store.recommend and _CATALOGUE_ACCESS.get(needs.access, needs.access) in store.access
+            if store.recommend and catalogue_access(needs.access) in store.access
         ]
         fits = [v for v in verdicts if v.level is not None]
         excluded = [v for v in verdicts if v.level is None]
@@ -314,8 +333,9 @@ class Catalogue:
                 _elsewhere(v.store, needs),
                 # Scale-out stores first when the data outgrows one node.
                 scale_out and v.store.scale == "single-node",
-                # A store chosen for these queries before a general-purpose one.
-                v.store.tier != "specialised",
+                # A store chosen for these queries before a general-purpose one, once the
+                # data outgrows one node: below that the simplest store serves them too.
+                scale_out and v.store.tier != "specialised",
                 v.position,
             )
         )
@@ -363,10 +383,16 @@ def _judge(store: Store, index: int, needs: Needs) -> Verdict:
     if not within:
         first = next(why for lim in levels[0].limits if (why := lim.breach(needs)))
         return Verdict(store, index, None, first, by_limit=True)
-    # The level that delivers exactly what is wanted beats a stronger, slower one.
+    # The level that delivers exactly what is wanted beats a stronger, slower one: the
+    # same consistency and class, then the concluded replication scheme itself (data
+    # written once fits any scheme, and the advice names the one concluded).
     best = min(
         within,
-        key=lambda level: (level.consistency != needs.consistency, level.pacelc != needs.pacelc),
+        key=lambda level: (
+            level.consistency != needs.consistency,
+            level.pacelc != needs.pacelc,
+            needs.replication not in level.replication,
+        ),
     )
     return Verdict(store, index, best)
 
@@ -440,7 +466,11 @@ def _sources(check: _Checker, raw: Any, path: tuple[str | int, ...]) -> tuple[st
     return tuple(str(v) for v in values)
 
 
-def _limits(check: _Checker, raw: Any, path: tuple[str | int, ...]) -> tuple[Limit, ...]:
+def _limits(
+    check: _Checker, raw: Any, path: tuple[str | int, ...], served: tuple[str, ...]
+) -> tuple[Limit, ...]:
+    """The limits at `path`; one that names the queries it concerns (`access`) names
+    some the store serves (`served`)."""
     limits = []
     items = raw.get("limits", []) if isinstance(raw, dict) else []
     if not isinstance(items, list):
@@ -467,6 +497,7 @@ def _limits(check: _Checker, raw: Any, path: tuple[str | int, ...]) -> tuple[Lim
         elif kind not in ("note", "not_system_of_record"):
             value = check.get(item, "value", (int, float), at)
         unknown = item.get("unknown_excludes", False) if isinstance(item, dict) else False
+        access = check.words(item, "access", served, at) if _has(item, "access") else ()
         limits.append(
             Limit(
                 kind=kind,
@@ -474,6 +505,7 @@ def _limits(check: _Checker, raw: Any, path: tuple[str | int, ...]) -> tuple[Lim
                 note=str(check.get(item, "note", str, at)),
                 source=str(check.get(item, "source", str, at)),
                 unknown_excludes=unknown is True,
+                access=access,
             )
         )
     return tuple(limits)
@@ -513,6 +545,8 @@ def load_catalogue(path: Path) -> Catalogue:
     stores = []
     for i, raw in enumerate(check.get(doc.data, "stores", list, ()) or []):
         where: tuple[str | int, ...] = ("stores", i)
+        access = check.words(raw, "access", ACCESS_PATTERNS, where)
+        served = tuple(word for word in access if word in ACCESS_PATTERNS)
         levels = []
         for j, level in enumerate(check.get(raw, "levels", list, where) or []):
             at = (*where, "levels", j)
@@ -525,7 +559,7 @@ def load_catalogue(path: Path) -> Catalogue:
                     conflicts=check.words(level, "conflicts", CONFLICT_RESOLUTION, at),
                     deployments=check.words(level, "deployments", DEPLOYMENTS, at),
                     transactions=check.word(level, "transactions", TRANSACTIONS, at),
-                    limits=_limits(check, level, at),
+                    limits=_limits(check, level, at, served),
                     sources=_sources(check, level, at),
                 )
             )
@@ -535,11 +569,11 @@ def load_catalogue(path: Path) -> Catalogue:
                 tier=check.word(raw, "tier", TIERS, where),
                 scale=check.word(raw, "scale", SCALES, where),
                 pacelc=check.word(raw, "pacelc", PACELC, where),
-                access=check.words(raw, "access", ACCESS_PATTERNS, where),
+                access=access,
                 partitioning=check.words(raw, "partitioning", PARTITIONING, where),
                 isolation=_isolation(check, raw, where),
                 levels=tuple(levels),
-                limits=_limits(check, raw, where),
+                limits=_limits(check, raw, where, served),
                 sources=_sources(check, raw, where),
                 cloud=check.word(raw, "cloud", CLOUDS, where) if _has(raw, "cloud") else None,
             )

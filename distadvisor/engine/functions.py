@@ -357,16 +357,24 @@ def partitions_itself(catalogue: Catalogue, datastores: list[str], scheme: str) 
     return store is not None and (store.scale == "distributed" or scheme in store.partitioning)
 
 
-def first_store_notes(catalogue: Catalogue, offered: list[str]) -> str:
+def first_store_notes(catalogue: Catalogue, offered: list[str], access: str | None = None) -> str:
     """The documented notes of the first offered store and its setting, as a sentence
-    that follows another (leading space); empty when it has none."""
+    that follows another (leading space); empty when it has none. Given the data's
+    `access`, only the notes that concern those queries (a note on sorted sets is
+    noise for counters)."""
     first = (offered or [""])[0]
     store = next((s for s in catalogue.stores if first.startswith(f"{s.name} (")), None)
     if store is None:
         return ""
     level = next((lv for lv in store.levels if first == f"{store.name} ({lv.name})"), None)
     limits = (*store.limits, *(level.limits if level else ()))
-    notes = list(dict.fromkeys(lim.note for lim in limits if lim.kind == "note"))
+    notes = list(
+        dict.fromkeys(
+            lim.note
+            for lim in limits
+            if lim.kind == "note" and (access is None or lim.concerns(access))
+        )
+    )
     return f" Design for {store.name}'s documented limits: {'; '.join(notes)}." if notes else ""
 
 
@@ -483,6 +491,13 @@ def build(
             STRING,
             lambda offered: first_store_notes(catalogue, offered),
             "first_store_notes(datastores): the documented notes of the first offered store.",
+        ),
+        "first_store_notes_for": Function(
+            (LIST, STRING),
+            STRING,
+            lambda offered, access: first_store_notes(catalogue, offered, access),
+            "first_store_notes_for(datastores, access): the documented notes of the first"
+            " offered store that concern queries of that access pattern.",
         ),
         "isolation_settings": Function(
             (LIST, STRING),

@@ -123,14 +123,14 @@ def _quorum(entity: EntityAdvice) -> str:
 
 def _overview(console: Console, rec: Recommendation) -> None:
     """One row per kind of data: the conclusions a reader looks for first, two to a
-    cell (isolation under consistency, n/w/r under replication) so the row fits 80
-    columns without cutting a word of the vocabulary; names and stores wrap."""
+    cell (the first store under the name, isolation under consistency, n/w/r under
+    replication) so the row fits 80 columns without cutting a word: the vocabulary
+    never wraps, and a store's name wraps at its spaces in the widest column left."""
     table = Table(box=None, padding=(0, 1, 0, 0), show_edge=False, header_style="bold")
-    table.add_column("Data", no_wrap=True)
+    table.add_column("Data\nFirst store", overflow="fold")
     table.add_column("Consistency\nIsolation", no_wrap=True)
     table.add_column("Replication\nn/w/r", no_wrap=True)
     table.add_column("Partitioning", no_wrap=True)
-    table.add_column("First store", overflow="fold")
     for entity in rec.entities:
         c = entity.conclusions
         consistency = str(c.get("consistency", ""))
@@ -139,12 +139,13 @@ def _overview(console: Console, rec: Recommendation) -> None:
         replication = str(c.get("replication", ""))
         if _quorum(entity):
             replication += f"\n{_quorum(entity)}"
+        data = Text(terminal(entity.name), style="bold")
+        data.append("\n" + terminal(_first_store(c.get("datastores"))))
         table.add_row(
-            Text(terminal(entity.name), style="bold"),
+            data,
             Text(terminal(consistency)),
             Text(terminal(replication)),
             Text(terminal(str(c.get("partitioning", "")))),
-            Text(terminal(_first_store(c.get("datastores")))),
         )
     console.print(table)
 
