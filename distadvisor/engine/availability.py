@@ -10,6 +10,7 @@ leader's node fails.
 
 from __future__ import annotations
 
+import functools
 from math import comb
 from pathlib import Path
 from typing import NamedTuple
@@ -75,35 +76,53 @@ def placement(n: int, regions: int, zones_per_region: int) -> list[list[int]]:
     return layout
 
 
+# The figures a distribution depends on: `check` asks for the same few designs across
+# thousands of files, so the convolutions are computed once per distinct design.
+_Spread = tuple[float, float, float, int]
+
+
+def _spread(failures: Failures) -> _Spread:
+    return failures.node_up, failures.zone_up, failures.region_up, failures.zones_per_region
+
+
 def reachable(n: int, regions: int, failures: Failures) -> list[float]:
     """P(k replicas reachable) for k = 0..n."""
+    return list(_reachable(n, regions, _spread(failures)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _reachable(n: int, regions: int, spread: _Spread) -> tuple[float, ...]:
     total = [1.0]
-    for in_region in _reachable_per_region(n, regions, failures):
-        total = _add(total, in_region)
-    return total
+    for in_region in _per_region(n, regions, spread):
+        total = _add(total, list(in_region))
+    return tuple(total)
 
 
 def _reachable_per_region(n: int, regions: int, failures: Failures) -> list[list[float]]:
     """For each region, P(k of its replicas reachable)."""
+    return [list(in_region) for in_region in _per_region(n, regions, _spread(failures))]
+
+
+@functools.lru_cache(maxsize=4096)
+def _per_region(n: int, regions: int, spread: _Spread) -> tuple[tuple[float, ...], ...]:
+    node_up, zone_up, region_up, zones_per_region = spread
     out = []
-    for zones in placement(n, regions, failures.zones_per_region):
+    for zones in placement(n, regions, zones_per_region):
         in_region = [1.0]
         for count in zones:
             if count == 0:
                 continue
-            p = failures.node_up
-            nodes = [comb(count, k) * p**k * (1 - p) ** (count - k) for k in range(count + 1)]
-            down = 1 - failures.zone_up
-            zone = [failures.zone_up * x + (down if k == 0 else 0.0) for k, x in enumerate(nodes)]
-            in_region = _add(in_region, zone)
-        region_down = 1 - failures.region_up
-        out.append(
-            [
-                failures.region_up * x + (region_down if k == 0 else 0.0)
-                for k, x in enumerate(in_region)
+            nodes = [
+                comb(count, k) * node_up**k * (1 - node_up) ** (count - k) for k in range(count + 1)
             ]
+            down = 1 - zone_up
+            zone = [zone_up * x + (down if k == 0 else 0.0) for k, x in enumerate(nodes)]
+            in_region = _add(in_region, zone)
+        region_down = 1 - region_up
+        out.append(
+            tuple(region_up * x + (region_down if k == 0 else 0.0) for k, x in enumerate(in_region))
         )
-    return out
+    return tuple(out)
 
 
 def _at_least_in_two_regions(per_region: list[list[float]], needed: int) -> float:
