@@ -302,3 +302,12 @@ def test_the_models_design_vocabularies_are_the_contracts() -> None:
 
     assert typing.get_args(requirements.Replication) == vocabulary.REPLICATION
     assert typing.get_args(requirements.Partitioning) == vocabulary.PARTITIONING
+
+
+def test_residency_narrows_named_regions_only() -> None:
+    named = requirements.Deployment(regions=("westeurope", "northeurope", "eastus2"))
+    assert named.regions_for(("eastus2",)) == (2,)
+    assert named.regions_for(("westeurope", "northeurope")) == (0, 1)
+    assert named.regions_for(()) == (0, 1, 2)
+    assert named.regions_for(("ap-south-1",)) == (0, 1, 2)  # reported as a contradiction
+    assert requirements.Deployment(regions=3).regions_for(("EU",)) == (0, 1, 2)

@@ -325,17 +325,11 @@ def _partner_linearizable(req: Requirements, entity: Entity) -> bool:
 
 
 def _own_regions(req: Requirements, entity: Entity) -> tuple[list[str], int]:
-    """The regions this data may live in, and how many: the deployment's, narrowed by
-    its residency. Residency naming none of the deployment's regions leaves them all
-    (findings.residency-outside-regions reports that contradiction)."""
-    names = list(req.deployment.region_names)
-    count = req.deployment.region_count
-    if not entity.residency:
-        return names, count
-    if not names:
-        return [], min(count, len(entity.residency))
-    allowed = [name for name in names if name in entity.residency]
-    return (allowed, len(allowed)) if allowed else (names, count)
+    """The names (when the file gives them) and number of the regions this data may
+    live in."""
+    own = req.deployment.regions_for(entity.residency)
+    names = req.deployment.region_names
+    return ([names[i] for i in own] if names else []), len(own)
 
 
 def _region_loss_safe(req: Requirements, entity: Entity) -> bool:

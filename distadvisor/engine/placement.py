@@ -59,7 +59,7 @@ def place(
     file declares another scheme than the advice's)."""
     count = max(1, deployment.region_count)
     names = deployment.region_names
-    allowed = [i for i, name in enumerate(names) if name in entity.residency] or list(range(count))
+    allowed = list(deployment.regions_for(entity.residency))
     home = names.index(entity.home_region) if entity.home_region in names else allowed[0]
     if home not in allowed:
         home = allowed[0]

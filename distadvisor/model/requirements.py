@@ -11,6 +11,7 @@ import math
 import re
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -124,6 +125,18 @@ class Deployment:
     @property
     def region_names(self) -> tuple[str, ...]:
         return () if isinstance(self.regions, int) else self.regions
+
+    def regions_for(self, residency: Sequence[str]) -> tuple[int, ...]:
+        """The regions (by index, in the file's order) data with this residency may live
+        in: the named regions the residency lists. Regions given as a count cannot be
+        matched (a residency may name a jurisdiction, EU), and residency naming none of
+        the regions is a contradiction findings.residency-outside-regions reports: both
+        leave all of them."""
+        everywhere = tuple(range(self.region_count))
+        if not residency or not self.region_names:
+            return everywhere
+        allowed = tuple(i for i, name in enumerate(self.region_names) if name in residency)
+        return allowed or everywhere
 
 
 @dataclass(frozen=True)
